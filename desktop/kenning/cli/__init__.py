@@ -1,0 +1,1 @@
+"""The `kenning` command: a thin face on `kenning.core`."""

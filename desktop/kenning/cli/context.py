@@ -1,0 +1,20 @@
+"""Shared option handling: data dir, settings, and the workspace every command works in."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kenning import paths
+from kenning.core.settings import load_settings
+from kenning.core.workspace import Workspace
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="where the index lives (default: KENNING_DATA_DIR or the user data dir)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    data_dir: Path = paths.data_dir(args.data_dir)
+    return Workspace(data_dir=data_dir, settings=load_settings(paths.settings_file()))

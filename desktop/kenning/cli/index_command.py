@@ -1,0 +1,69 @@
+"""`kenning index PATH...`: make the index match the folders."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+from typing import Any
+
+from kenning.cli.context import open_workspace
+from kenning.cli.output import emit_json, say, warn
+from kenning.cli.progress import ProgressBar
+from kenning.core.errors import UsageError
+from kenning.core.model import FileDone, Outcome, SyncFinished, SyncReport, SyncStarted
+
+
+def report_json(report: SyncReport) -> dict[str, Any]:
+    return {
+        "roots": list(report.roots),
+        "files_seen": report.files_seen,
+        "indexed": report.indexed,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "renamed": report.renamed,
+        "skipped": [{"path": i.path, "reason": i.reason} for i in report.skipped],
+        "errors": [{"path": i.path, "reason": i.reason} for i in report.errors],
+        "chunks_added": report.chunks_added,
+        "chunks_embedded": report.chunks_embedded,
+        "chunks_reused": report.chunks_reused,
+        "seconds": round(report.seconds, 3),
+        "embed_seconds": round(report.embed_seconds, 3),
+        "files_per_s": round(report.files_per_s, 2),
+        "chunks_per_s": round(report.chunks_per_s, 2),
+        "cancelled": report.cancelled,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not os.path.isdir(path):
+            raise UsageError(f"{path} is not a folder.", "Give one or more folders to index.")
+    workspace = open_workspace(args)
+    progress = ProgressBar()
+    report: SyncReport | None = None
+    cancel = threading.Event()
+    try:
+        for event in workspace.indexer.sync(args.paths, cancel=cancel):
+            if isinstance(event, SyncStarted) and not args.json:
+                warn(f"{event.files_total} files found, {event.to_process} new or changed")
+            elif isinstance(event, FileDone):
+                progress.update(event.done, event.total, os.path.basename(event.path))
+                if event.outcome in (Outcome.ERROR, Outcome.SKIPPED) and not args.json and not progress.enabled:
+                    warn(f"{event.outcome.value}: {event.path}: {event.reason}")
+            elif isinstance(event, SyncFinished):
+                report = event.report
+    finally:
+        progress.close()
+    assert report is not None
+    if args.json:
+        emit_json(report_json(report))
+    else:
+        say(
+            f"{report.indexed} indexed, {report.unchanged} unchanged, {report.renamed} renamed, "
+            f"{report.removed} removed, {len(report.skipped)} skipped, {len(report.errors)} errors "
+            f"in {report.seconds:.1f} s ({report.chunks_added} chunks, {report.chunks_embedded} embedded)"
+        )
+        for issue in report.errors + report.skipped:
+            say(f"  {issue.path}: {issue.reason}")
+    return 0

@@ -1,0 +1,79 @@
+"""Entry point: parse the command line, run one command, turn errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from kenning import __version__
+from kenning.cli.context import add_common_options
+from kenning.cli.output import emit_json, warn
+from kenning.core.errors import KenningError, UsageError
+
+log = logging.getLogger("kenning")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kenning", description="Ask questions of your own documents.")
+    parser.add_argument("--version", action="version", version=f"kenning {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    index = commands.add_parser("index", help="index folders (new, changed, renamed and deleted files)")
+    index.add_argument("paths", nargs="+", metavar="PATH")
+    add_common_options(index)
+
+    search = commands.add_parser("search", help="find passages (no language model needed)")
+    search.add_argument("query", nargs="?", default="")
+    search.add_argument("--from", dest="from_file", metavar="FILE", help="one query per line ('-' for stdin)")
+    search.add_argument("--k", type=int, default=10, help="passages to return (default 10)")
+    add_common_options(search)
+
+    status = commands.add_parser("status", help="what the index holds")
+    add_common_options(status)
+    return parser
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    # Imported per command so `kenning status` never pays for what `kenning search` needs.
+    if name == "index":
+        from kenning.cli import index_command
+
+        return index_command.run
+    if name == "search":
+        from kenning.cli import search_command
+
+        return search_command.run
+    from kenning.cli import status_command
+
+    return status_command.run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _command(args.command)(args)
+    except UsageError as exc:
+        return _fail(args, exc, code=2)
+    except KenningError as exc:
+        return _fail(args, exc, code=1)
+    except KeyboardInterrupt:
+        warn("Interrupted: finished work is kept; run the command again to continue.")
+        return 130
+
+
+def _fail(args: argparse.Namespace, exc: KenningError, *, code: int) -> int:
+    if getattr(args, "json", False):
+        emit_json({"error": {"type": type(exc).__name__, "message": exc.message, "next_step": exc.next_step}})
+    else:
+        warn(f"kenning: {exc.message}" + (f" {exc.next_step}" if exc.next_step else ""))
+    return code

@@ -1,0 +1,69 @@
+"""`kenning search QUERY` and `kenning search --from FILE`: ranked passages, no model needed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from kenning.cli.context import open_workspace
+from kenning.cli.output import emit_json, say
+from kenning.core.errors import UsageError
+from kenning.core.model import SearchResult
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "hits": [
+            {
+                "rank": h.rank,
+                "path": h.path,
+                "page": h.page,
+                "section": " > ".join(h.section),
+                "text": h.text,
+                "score": h.score,
+                "start": h.start,
+                "end": h.end,
+                "vector_score": h.vector_score,
+                "text_score": h.text_score,
+            }
+            for h in result.hits
+        ],
+        "timings_ms": result.timings_ms,
+    }
+
+
+def _queries(source: str) -> Iterator[str]:
+    handle = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    with handle:
+        for line in handle:
+            if line.strip():
+                yield line.strip()
+
+
+def _print_text(result: SearchResult) -> None:
+    if not result.hits:
+        say("No passages found.")
+    for h in result.hits:
+        where = f"{h.path}" + (f" p.{h.page}" if h.page else "") + (f" [{' > '.join(h.section)}]" if h.section else "")
+        snippet = " ".join(h.text.split())[:200]
+        say(f"{h.rank:>2}. {where}\n    {snippet}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.query) == bool(args.from_file):
+        raise UsageError("Give either a QUERY or --from FILE.")
+    workspace = open_workspace(args)
+    retriever = workspace.retriever
+    if args.from_file:
+        for query in _queries(args.from_file):
+            emit_json(result_json(retriever.search(query, k=args.k)), line=True)
+        return 0
+    result = retriever.search(args.query, k=args.k)
+    if args.json:
+        emit_json(result_json(result))
+    else:
+        _print_text(result)
+    return 0

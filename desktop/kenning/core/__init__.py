@@ -1,0 +1,1 @@
+"""Kenning's core: files, index, models and answers. Never imports Qt."""

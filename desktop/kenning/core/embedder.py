@@ -1,0 +1,101 @@
+"""Turn texts into vectors with sentence-transformers; the model loads once, on first use."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kenning.core.errors import EmbeddingModelUnavailable
+from kenning.core.model_locator import ModelLocation
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
+
+
+def pick_device(setting: str) -> str:
+    """`auto` prefers CUDA, then Apple's MPS, then the CPU."""
+    if setting != "auto":
+        return setting
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+class Embedder:
+    """Embeds passages and queries; vectors are L2-normalised, so cosine similarity is a dot product."""
+
+    def __init__(
+        self, location: ModelLocation, *, device: str = "auto", batch_size: int = 32, threads: int = 0
+    ) -> None:
+        self.location = location
+        self.batch_size = batch_size
+        self._device_setting = device
+        self._threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self.location.model_id
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is not None:
+                return self._model
+            # No hub access, ever: weights come from disk or the local cache only.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            if self._threads > 0:
+                torch.set_num_threads(self._threads)
+            device = pick_device(self._device_setting)
+            try:
+                self._model = SentenceTransformer(self.location.name_for_loader, device=device)
+            except (OSError, ValueError) as exc:
+                log.warning("embedding model failed to load", exc_info=True)
+                raise EmbeddingModelUnavailable(
+                    f"The embedding model {self.model_id} could not be loaded ({type(exc).__name__})."
+                ) from exc
+            log.info("embedding model loaded", extra={"model": self.model_id, "device": device})
+            return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self._load()
+        dim = model.get_sentence_embedding_dimension()
+        return int(dim)
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> NDArray[np.float32]:
+        return self.embed([text])[0]

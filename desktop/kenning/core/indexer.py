@@ -1,0 +1,348 @@
+"""Make the index match the folders: index new and changed files, drop deleted ones, follow renames.
+
+The work is a pipeline: one thread reads, parses and chunks files while the calling thread embeds
+and writes, because embedding dominates and the two overlap well. Files are committed in batches,
+so an interrupted run keeps everything it finished and the next run carries on from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from kenning.core.chunker import Chunker
+from kenning.core.embedder import Embedder
+from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
+from kenning.core.file_reader import read_file
+from kenning.core.loaders import load_document
+from kenning.core.model import (
+    Chunk,
+    FileDone,
+    FileIssue,
+    FileRecord,
+    FileStatus,
+    Outcome,
+    SyncFinished,
+    SyncReport,
+    SyncStarted,
+)
+from kenning.core.store import Store, chunk_id, chunk_row, text_hash
+from kenning.core.walker import FoundFile, IgnoreRules, WalkProblem, display_path, is_displayable, walk
+from kenning.core.writer_lock import WriterLock
+
+log = logging.getLogger(__name__)
+
+IndexEvent = SyncStarted | FileDone | SyncFinished
+
+
+@dataclass
+class _Prepared:
+    """One file, read and parsed, waiting for its vectors."""
+
+    found: FoundFile
+    sha256: str = ""
+    chunks: list[Chunk] = field(default_factory=list)
+    loader: str = ""
+    pages: int = 0
+    problem: FileProblem | None = None
+    touched_only: bool = False  # same content, new mtime
+    renamed_from: FileRecord | None = None
+
+
+class _RenameFinder:
+    """Matches a new file to a vanished one by content hash, each vanished file at most once."""
+
+    def __init__(self, missing: dict[str, FileRecord]) -> None:
+        self._by_hash = {r.sha256: r for r in missing.values() if r.status is FileStatus.INDEXED and r.sha256}
+        self.claimed: set[str] = set()
+        self._lock = threading.Lock()
+
+    def claim(self, sha256: str) -> FileRecord | None:
+        with self._lock:
+            record = self._by_hash.pop(sha256, None)
+            if record is not None:
+                self.claimed.add(record.path)
+            return record
+
+
+_DONE = object()
+
+
+class Indexer:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        chunker: Chunker,
+        *,
+        rules: IgnoreRules,
+        max_file_bytes: int = 50_000_000,
+        follow_symlinks: bool = False,
+        batch_chunks: int = 256,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.chunker = chunker
+        self.rules = rules
+        self.max_file_bytes = max_file_bytes
+        self.follow_symlinks = follow_symlinks
+        self.batch_chunks = batch_chunks
+
+    def sync(self, roots: Sequence[str], *, cancel: threading.Event | None = None) -> Iterator[IndexEvent]:
+        """Yield progress events; the last one is `SyncFinished` with the report."""
+        cancel = cancel or threading.Event()
+        with WriterLock(self.store.index_dir):
+            yield from self._sync(tuple(os.path.abspath(r) for r in roots), cancel)
+
+    # ---- planning ------------------------------------------------------------------------
+    def _sync(self, roots: tuple[str, ...], cancel: threading.Event) -> Iterator[IndexEvent]:
+        started = time.perf_counter()
+        report = SyncReport(roots=roots)
+        self.store.check_model(self.embedder.model_id)
+        records = {p: r for p, r in self.store.file_records().items() if _under(p, roots)}
+        found: list[FoundFile] = []
+        problems: list[FileIssue] = []
+        for item in walk(roots, self.rules, follow_symlinks=self.follow_symlinks):
+            if isinstance(item, WalkProblem):
+                problems.append(FileIssue(display_path(item.path), item.reason))
+            else:
+                found.append(item)
+        report.files_seen = len(found)
+        seen_paths = {f.path for f in found}
+        todo: list[FoundFile] = []
+        for f in found:
+            record = records.get(f.path)
+            if (
+                record is not None
+                and record.status is not FileStatus.ERROR
+                and record.size == f.size
+                and record.mtime_ns == f.mtime_ns
+            ):
+                report.unchanged += 1
+            else:
+                todo.append(f)
+        missing = {p: r for p, r in records.items() if p not in seen_paths}
+        yield SyncStarted(roots=roots, files_total=len(found), to_process=len(todo))
+
+        for issue in problems:
+            report.errors.append(issue)
+            yield FileDone(issue.path, Outcome.ERROR, issue.reason)
+
+        renames = _RenameFinder(missing)
+        done = 0
+        batch: list[_Prepared] = []
+        batch_new_chunks = 0
+        for prepared in self._prepare_in_background(todo, records, renames, cancel):
+            if prepared.renamed_from is not None:
+                done += 1
+                yield self._apply_rename(prepared, report, done, len(todo))
+                continue
+            batch.append(prepared)
+            batch_new_chunks += len(prepared.chunks)
+            if batch_new_chunks >= self.batch_chunks:
+                for event in self._commit(batch, records, report):
+                    done += 1
+                    yield replace(event, done=done, total=len(todo))
+                batch, batch_new_chunks = [], 0
+            if cancel.is_set():
+                break
+        for event in self._commit(batch, records, report):
+            done += 1
+            yield replace(event, done=done, total=len(todo))
+
+        if cancel.is_set():
+            report.cancelled = True
+        else:
+            gone = [p for p in missing if p not in renames.claimed]
+            if gone:
+                self.store.remove_files(gone)
+                for path in gone:
+                    report.removed += 1
+                    yield FileDone(path, Outcome.REMOVED)
+        if report.indexed or report.removed or report.renamed:
+            self.store.optimize()
+        report.seconds = time.perf_counter() - started
+        yield SyncFinished(report)
+
+    # ---- reading and parsing (background thread) ------------------------------------------
+    def _prepare_in_background(
+        self,
+        todo: list[FoundFile],
+        records: dict[str, FileRecord],
+        renames: _RenameFinder,
+        cancel: threading.Event,
+    ) -> Iterator[_Prepared]:
+        out: queue.Queue[object] = queue.Queue(maxsize=8)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for f in todo:
+                    if cancel.is_set() or stop.is_set():
+                        break
+                    out.put(self._prepare(f, records.get(f.path), renames))
+            except BaseException as exc:  # handed to the consumer, which re-raises it
+                out.put(exc)
+            finally:
+                out.put(_DONE)
+
+        worker = threading.Thread(target=produce, name="kenning-parse", daemon=True)
+        worker.start()
+        try:
+            while True:
+                item = out.get()
+                if item is _DONE:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, _Prepared)
+                yield item
+        finally:
+            stop.set()
+            while worker.is_alive():  # unblock a producer waiting on a full queue
+                try:
+                    out.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+
+    def _prepare(self, f: FoundFile, record: FileRecord | None, renames: _RenameFinder) -> _Prepared:
+        prepared = _Prepared(found=f)
+        if not is_displayable(f.path):
+            prepared.problem = FileSkipped("the file name is not valid UTF-8; rename the file to index it")
+            return prepared
+        try:
+            content = read_file(f.path, max_bytes=self.max_file_bytes)
+            prepared.sha256 = content.sha256
+            prepared.found = replace(f, size=content.size, mtime_ns=content.mtime_ns)
+            if record is not None and record.sha256 == content.sha256 and record.status is FileStatus.INDEXED:
+                prepared.touched_only = True
+                return prepared
+            prepared.renamed_from = renames.claim(content.sha256)
+            if prepared.renamed_from is not None:
+                return prepared
+            doc = load_document(f.path, content.data)
+            prepared.loader = doc.loader
+            prepared.pages = doc.pages or 0
+            prepared.chunks = self.chunker.chunk(doc)
+            if not prepared.chunks:
+                raise FileSkipped("no text to index")
+        except FileProblem as problem:
+            prepared.problem = problem
+        except (MemoryError, RecursionError) as exc:
+            prepared.problem = FileUnreadable(f"the file is too complex to read ({type(exc).__name__})")
+        return prepared
+
+    # ---- embedding and writing (calling thread) -------------------------------------------
+    def _commit(
+        self, batch: list[_Prepared], records: dict[str, FileRecord], report: SyncReport
+    ) -> list[FileDone]:
+        if not batch:
+            return []
+        now = time.time()
+        model_id = self.embedder.model_id
+        good = [p for p in batch if p.problem is None and not p.touched_only]
+        vectors = self._vectors_for([c for p in good for c in p.chunks], report)
+        dimension = len(next(iter(vectors.values()))) if vectors else 0
+        rows = []
+        for p in good:
+            for c in p.chunks:
+                key = text_hash(c.search_text, model_id)
+                rows.append(chunk_row(c, root=p.found.root, file_sha256=p.sha256, vector=vectors[key], model_id=model_id))
+        if good:
+            self.store.replace_chunks([p.found.path for p in good], rows, dimension=dimension, model_id=model_id)
+        new_records: list[FileRecord] = []
+        events: list[FileDone] = []
+        for p in batch:
+            f = p.found
+            old = records.get(f.path)
+            if p.problem is not None:
+                status = FileStatus.SKIPPED if isinstance(p.problem, FileSkipped) else FileStatus.ERROR
+                # The previous version's chunks stay searchable until a good version replaces them.
+                new_records.append(
+                    FileRecord(
+                        path=display_path(f.path),
+                        root=f.root,
+                        size=f.size,
+                        mtime_ns=f.mtime_ns,
+                        sha256=old.sha256 if old else "",
+                        status=status,
+                        error=p.problem.message,
+                        loader=old.loader if old else "",
+                        pages=old.pages if old else 0,
+                        chunks=old.chunks if old else 0,
+                        indexed_at=now,
+                        embed_model=old.embed_model if old else "",
+                    )
+                )
+                issue = FileIssue(display_path(f.path), p.problem.message)
+                (report.skipped if status is FileStatus.SKIPPED else report.errors).append(issue)
+                events.append(FileDone(display_path(f.path), Outcome(status.value), p.problem.message))
+            elif p.touched_only and old is not None:
+                new_records.append(replace(old, size=f.size, mtime_ns=f.mtime_ns))
+                report.unchanged += 1
+                events.append(FileDone(f.path, Outcome.UNCHANGED, chunks=old.chunks))
+            else:
+                new_records.append(
+                    FileRecord(
+                        path=f.path,
+                        root=f.root,
+                        size=f.size,
+                        mtime_ns=f.mtime_ns,
+                        sha256=p.sha256,
+                        status=FileStatus.INDEXED,
+                        loader=p.loader,
+                        pages=p.pages,
+                        chunks=len(p.chunks),
+                        indexed_at=now,
+                        embed_model=model_id,
+                    )
+                )
+                report.indexed += 1
+                report.chunks_added += len(p.chunks)
+                events.append(FileDone(f.path, Outcome.INDEXED, chunks=len(p.chunks)))
+        self.store.upsert_records(new_records)
+        return events
+
+    def _vectors_for(self, chunks: list[Chunk], report: SyncReport) -> dict[str, np.ndarray]:
+        """Reuse every stored vector whose text is unchanged; embed only the rest."""
+        model_id = self.embedder.model_id
+        texts = {text_hash(c.search_text, model_id): c.search_text for c in chunks}
+        vectors = self.store.vectors_for(list(texts))
+        needed = [(key, text) for key, text in texts.items() if key not in vectors]
+        report.chunks_reused += sum(1 for c in chunks if text_hash(c.search_text, model_id) in vectors)
+        if needed:
+            started = time.perf_counter()
+            embedded = self.embedder.embed([text for _, text in needed])
+            report.embed_seconds += time.perf_counter() - started
+            report.chunks_embedded += len(needed)
+            for (key, _), vec in zip(needed, embedded, strict=True):
+                vectors[key] = vec
+        return vectors
+
+    def _apply_rename(self, p: _Prepared, report: SyncReport, done: int, total: int) -> FileDone:
+        """Move a file's chunks to its new path without parsing or embedding it again."""
+        old = p.renamed_from
+        assert old is not None
+        f = p.found
+        rows = self.store.chunk_rows(old.path)
+        for row in rows:
+            row.pop("_distance", None)
+            row.update(path=f.path, root=f.root, id=chunk_id(f.path, row["ordinal"]))
+        if rows:
+            dimension = len(rows[0]["vector"])
+            self.store.replace_chunks([f.path], rows, dimension=dimension, model_id=self.embedder.model_id)
+        self.store.upsert_records([replace(old, path=f.path, root=f.root, size=f.size, mtime_ns=f.mtime_ns)])
+        self.store.remove_files([old.path])
+        report.renamed += 1
+        return FileDone(f.path, Outcome.RENAMED, chunks=len(rows), done=done, total=total, renamed_from=old.path)
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)

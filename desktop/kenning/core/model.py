@@ -1,0 +1,184 @@
+"""The vocabulary shared by every layer: plain frozen dataclasses, standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class FileStatus(str, Enum):
+    INDEXED = "indexed"
+    SKIPPED = "skipped"  # deliberately not indexed: empty, binary, too large, no text
+    ERROR = "error"  # could not be read: corrupt, encrypted, unreadable, vanished
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of text from one place in a document: a PDF page or a section under one heading path.
+
+    ``start`` is the offset of ``text`` inside ``Document.text`` (blocks joined by a blank line),
+    so chunk offsets can be mapped back to the passage a viewer highlights.
+    """
+
+    text: str
+    page: int | None = None  # 1-based physical page, PDFs only
+    section: tuple[str, ...] = ()  # heading path, outermost first
+    start: int = 0
+
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a loader extracts from one file."""
+
+    path: str
+    title: str
+    loader: str
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+
+    @property
+    def text(self) -> str:
+        return BLOCK_SEPARATOR.join(b.text for b in self.blocks)
+
+
+def make_blocks(parts: list[tuple[str, int | None, tuple[str, ...]]]) -> tuple[Block, ...]:
+    """Build blocks with their ``start`` offsets filled in, dropping empty text."""
+    blocks: list[Block] = []
+    offset = 0
+    for text, page, section in parts:
+        if not text.strip():
+            continue
+        blocks.append(Block(text=text, page=page, section=section, start=offset))
+        offset += len(text) + len(BLOCK_SEPARATOR)
+    return tuple(blocks)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage small enough to embed, with everything needed to cite it."""
+
+    path: str
+    ordinal: int
+    text: str
+    page: int | None
+    section: tuple[str, ...]
+    start: int
+    end: int
+    context: str  # "title > section" prefix used for embedding and full-text search
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    root: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    status: FileStatus
+    error: str = ""
+    loader: str = ""
+    pages: int = 0
+    chunks: int = 0
+    indexed_at: float = 0.0
+    embed_model: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    rank: int
+    path: str
+    page: int | None
+    section: tuple[str, ...]
+    text: str
+    score: float
+    start: int
+    end: int
+    chunk_id: str = ""
+    vector_score: float | None = None  # cosine similarity, when the vector side found it
+    text_score: float | None = None  # BM25 score, when the full-text side found it
+    vector_rank: int | None = None
+    text_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+# ---- indexing events: what `Indexer.sync` yields --------------------------------------------
+
+
+class Outcome(str, Enum):
+    INDEXED = "indexed"
+    UNCHANGED = "unchanged"
+    RENAMED = "renamed"
+    REMOVED = "removed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class FileIssue:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SyncStarted:
+    roots: tuple[str, ...]
+    files_total: int  # files found on disk
+    to_process: int  # of those, new or changed since the last sync
+
+
+@dataclass(frozen=True)
+class FileDone:
+    path: str
+    outcome: Outcome
+    reason: str = ""
+    chunks: int = 0
+    done: int = 0  # files processed so far (unchanged ones excluded)
+    total: int = 0
+    renamed_from: str = ""
+
+
+@dataclass
+class SyncReport:
+    roots: tuple[str, ...]
+    files_seen: int = 0
+    indexed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    renamed: int = 0
+    skipped: list[FileIssue] = field(default_factory=list)
+    errors: list[FileIssue] = field(default_factory=list)
+    chunks_added: int = 0  # chunks written for new or changed files
+    chunks_embedded: int = 0  # of those, how many needed the model
+    chunks_reused: int = 0  # of those, how many reused a stored vector
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def files_per_s(self) -> float:
+        processed = self.indexed + self.renamed + self.removed + len(self.errors) + len(self.skipped)
+        return processed / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def chunks_per_s(self) -> float:
+        return self.chunks_added / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class SyncFinished:
+    report: SyncReport

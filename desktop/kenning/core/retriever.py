@@ -1,0 +1,120 @@
+"""Hybrid search: the query's embedding against chunk vectors, its words against the full-text
+index, the two rankings fused. Each side is timed so a slow search can be explained."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from kenning.core.embedder import Embedder
+from kenning.core.fusion import reciprocal_rank_fusion
+from kenning.core.model import Hit, SearchResult
+from kenning.core.store import Store
+
+_COLUMNS = ["id", "path", "page", "section", "text", "start", "end"]
+_NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def full_text_query(query: str) -> str:
+    """Plain words only: punctuation would be read as query syntax by the full-text engine."""
+    return _NOT_WORD.sub(" ", query).strip()
+
+
+class Retriever:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        *,
+        candidates: int = 50,
+        rrf_k: int = 60,
+        vector_weight: float = 1.0,
+        text_weight: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.weights = (vector_weight, text_weight)
+
+    def search(self, query: str, k: int = 10) -> SearchResult:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        table = self.store.chunks_table
+        if table is None or not query.strip():
+            timings.update(embed=0.0, vector=0.0, text=0.0, fuse=0.0, total=0.0)
+            return SearchResult(query=query, hits=(), timings_ms=timings)
+
+        mark = time.perf_counter()
+        vector = self.embedder.embed_query(query)
+        timings["embed"] = _ms(mark)
+
+        mark = time.perf_counter()
+        vector_rows = (
+            table.search(vector, vector_column_name="vector")
+            .distance_type("cosine")
+            .limit(self.candidates)
+            .select([*_COLUMNS, "_distance"])
+            .to_list()
+        )
+        timings["vector"] = _ms(mark)
+
+        mark = time.perf_counter()
+        words = full_text_query(query)
+        text_rows: list[dict[str, Any]] = []
+        if words:
+            text_rows = (
+                table.search(words, query_type="fts", fts_columns="search_text")
+                .limit(self.candidates)
+                .select([*_COLUMNS, "_score"])
+                .to_list()
+            )
+        timings["text"] = _ms(mark)
+
+        mark = time.perf_counter()
+        hits = self._fuse(vector_rows, text_rows, k)
+        timings["fuse"] = _ms(mark)
+        timings["total"] = _ms(started)
+        return SearchResult(query=query, hits=tuple(hits), timings_ms=timings)
+
+    def _fuse(self, vector_rows: list[dict[str, Any]], text_rows: list[dict[str, Any]], k: int) -> list[Hit]:
+        rows: dict[str, dict[str, Any]] = {}
+        vector_rank: dict[str, tuple[int, float]] = {}
+        text_rank: dict[str, tuple[int, float]] = {}
+        for rank, row in enumerate(vector_rows, start=1):
+            rows.setdefault(row["id"], row)
+            vector_rank[row["id"]] = (rank, 1.0 - float(row["_distance"]))
+        for rank, row in enumerate(text_rows, start=1):
+            rows.setdefault(row["id"], row)
+            text_rank[row["id"]] = (rank, float(row["_score"]))
+        fused = reciprocal_rank_fusion(
+            [[r["id"] for r in vector_rows], [r["id"] for r in text_rows]], k=self.rrf_k, weights=self.weights
+        )
+        hits = []
+        for position, (key, score) in enumerate(fused[:k], start=1):
+            row = rows[key]
+            v = vector_rank.get(key)
+            t = text_rank.get(key)
+            hits.append(
+                Hit(
+                    rank=position,
+                    path=row["path"],
+                    page=row["page"],
+                    section=tuple(row["section"] or ()),
+                    text=row["text"],
+                    score=round(score, 6),
+                    start=row["start"],
+                    end=row["end"],
+                    chunk_id=key,
+                    vector_score=round(v[1], 4) if v else None,
+                    text_score=round(t[1], 4) if t else None,
+                    vector_rank=v[0] if v else None,
+                    text_rank=t[0] if t else None,
+                )
+            )
+        return hits
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

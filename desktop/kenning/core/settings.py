@@ -1,0 +1,118 @@
+"""Kenning's settings: one typed, versioned schema with a default and a description per field.
+
+Stored as TOML in the platform's config dir. Unknown keys are ignored (a newer version may have
+written them); missing keys take their defaults, so old files keep working.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+SCHEMA_VERSION = 1
+
+DEFAULT_IGNORE = (
+    ".*",  # hidden files and folders, .git included
+    "node_modules",
+    "__pycache__",
+    "~$*",  # Office lock files
+    "*.swp",
+    "*.swo",
+    "*~",
+    ".~lock*",  # LibreOffice lock files
+    "*.tmp",
+    "*.part",
+    "*.crdownload",
+)
+
+
+def _describe(default: Any, text: str) -> Any:
+    if isinstance(default, (list, tuple, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": text})
+    return field(default=default, metadata={"help": text})
+
+
+@dataclass
+class IndexSettings:
+    ignore: list[str] = _describe(list(DEFAULT_IGNORE), "Glob patterns of file and folder names to skip.")
+    max_file_mb: float = _describe(50.0, "Files larger than this (MB) are skipped with a reason.")
+    follow_symlinks: bool = _describe(False, "Follow symbolic links to folders (loops are detected).")
+
+
+@dataclass
+class ChunkSettings:
+    target_tokens: int = _describe(200, "Target chunk size in embedding-model tokens.")
+    overlap_tokens: int = _describe(32, "Tokens shared by neighbouring chunks, so no sentence is cut off.")
+
+
+@dataclass
+class EmbeddingSettings:
+    model: str = _describe("all-MiniLM-L6-v2", "Embedding model: a known name, an installed name, or a folder.")
+    device: str = _describe("auto", "auto, cpu, cuda or mps.")
+    batch_size: int = _describe(32, "Chunks embedded per batch.")
+    threads: int = _describe(0, "CPU threads for embedding; 0 lets the library decide.")
+
+
+@dataclass
+class SearchSettings:
+    k: int = _describe(10, "Passages returned by a search.")
+    candidates: int = _describe(50, "Candidates each retriever (vector, full text) contributes before fusion.")
+    rrf_k: int = _describe(60, "Reciprocal-rank-fusion constant: larger flattens the rank curve.")
+
+
+@dataclass
+class Settings:
+    version: int = SCHEMA_VERSION
+    index: IndexSettings = field(default_factory=IndexSettings)
+    chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _section_from(cls: type[Any], raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        return cls()
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in known:
+            values[name] = value
+    try:
+        return cls(**values)
+    except TypeError:
+        return cls()
+
+
+def settings_from_dict(raw: dict[str, Any]) -> Settings:
+    sections = {f.name: f for f in dataclasses.fields(Settings) if f.name != "version"}
+    built: dict[str, Any] = {}
+    for name, f in sections.items():
+        section_type = f.default_factory  # type: ignore[misc]
+        built[name] = _section_from(section_type, raw.get(name))  # type: ignore[arg-type]
+    return Settings(**built)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings; a missing or unreadable file gives the defaults (never a crash at start)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return Settings()
+    return settings_from_dict(raw)
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically, so a crash mid-write never leaves a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,298 @@
+"""The index on disk: LanceDB tables `files`, `chunks` and `meta`.
+
+Rules this module keeps:
+- a file's chunks are replaced in one commit (merge-insert that deletes the rows the new version
+  no longer has), so a reader sees the old version or the new one, never half of each;
+- the index records its schema version, embedding model and dimension, and refuses to mix vectors;
+- many small writes are folded by `optimize()`, keeping a window of old versions for live readers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import lancedb
+import numpy as np
+import pyarrow as pa
+
+from kenning.core.errors import IndexCorrupt, IndexIncompatible
+from kenning.core.model import Chunk, FileRecord, FileStatus
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+FILES = "files"
+CHUNKS = "chunks"
+META = "meta"
+# Below this many chunks an exact scan is as fast as an ANN index and always exact.
+VECTOR_INDEX_MIN_ROWS = 20_000
+# Keep old versions this long so a search running in another process never loses its files.
+CLEANUP_AFTER = timedelta(minutes=10)
+_IN_LIST_MAX = 400
+
+FILES_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("root", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("sha256", pa.string()),
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("loader", pa.string()),
+        ("pages", pa.int32()),
+        ("chunks", pa.int32()),
+        ("indexed_at", pa.float64()),
+        ("embed_model", pa.string()),
+    ]
+)
+META_SCHEMA = pa.schema([("key", pa.string()), ("value", pa.string())])
+
+
+def chunks_schema(dimension: int) -> pa.Schema:
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("path", pa.string()),
+            ("root", pa.string()),
+            ("file_sha256", pa.string()),
+            ("page", pa.int32()),
+            ("section", pa.list_(pa.string())),
+            ("ordinal", pa.int32()),
+            ("start", pa.int32()),
+            ("end", pa.int32()),
+            ("text", pa.string()),
+            ("context", pa.string()),
+            ("search_text", pa.string()),
+            ("text_hash", pa.string()),
+            ("vector", pa.list_(pa.float32(), dimension)),
+        ]
+    )
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_in(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join(sql_str(v) for v in values)})"
+
+
+def chunk_id(path: str, ordinal: int) -> str:
+    return f"{hashlib.sha1(path.encode('utf-8')).hexdigest()[:20]}:{ordinal}"
+
+
+def text_hash(search_text: str, model_id: str) -> str:
+    """Identity of an embedding: same text through the same model gives the same vector."""
+    return hashlib.sha256(f"{model_id}\x00{search_text}".encode()).hexdigest()[:32]
+
+
+def _batched(items: Sequence[str], size: int = _IN_LIST_MAX) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Store:
+    """One LanceDB directory. Safe for one writer and many readers (threads or processes)."""
+
+    def __init__(self, index_dir: Path, *, fresh_reads: bool = True) -> None:
+        self.index_dir = index_dir
+        index_dir.mkdir(parents=True, exist_ok=True)
+        # fresh_reads: every query sees the latest commit, also another process's.
+        interval = timedelta(0) if fresh_reads else None
+        try:
+            self._db = lancedb.connect(str(index_dir), read_consistency_interval=interval)
+            self._tables: dict[str, Any] = {}
+            existing = set(self._db.list_tables().tables)
+            for name in (FILES, CHUNKS, META):
+                if name in existing:
+                    self._tables[name] = self._db.open_table(name)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise IndexCorrupt(f"The index at {index_dir} could not be opened ({exc}).") from exc
+        if FILES not in self._tables:
+            self._tables[FILES] = self._db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
+        if META not in self._tables:
+            self._tables[META] = self._db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+
+    # ---- metadata -------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        rows = self._tables[META].to_arrow().to_pylist()
+        return {r["key"]: r["value"] for r in rows}
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        table = pa.Table.from_pylist([{"key": k, "value": v} for k, v in values.items()], schema=META_SCHEMA)
+        self._tables[META].merge_insert("key").when_matched_update_all().when_not_matched_insert_all().execute(
+            table
+        )
+
+    @property
+    def embed_model(self) -> str | None:
+        return self.meta().get("embed_model")
+
+    def check_model(self, model_id: str) -> None:
+        """Refuse to mix vectors from two models in one index."""
+        stored = self.meta()
+        if stored.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+            raise IndexIncompatible(
+                f"This index was built by another version of Kenning (schema {stored['schema_version']})."
+            )
+        if stored.get("embed_model") not in (None, model_id):
+            raise IndexIncompatible(
+                f"This index was built with the embedding model {stored['embed_model']}, "
+                f"but the settings name {model_id}."
+            )
+
+    def _chunks(self, dimension: int, model_id: str) -> Any:
+        table = self._tables.get(CHUNKS)
+        if table is None:
+            self.check_model(model_id)
+            table = self._db.create_table(CHUNKS, schema=chunks_schema(dimension), exist_ok=True)
+            self._tables[CHUNKS] = table
+            self._set_meta(
+                {"schema_version": SCHEMA_VERSION, "embed_model": model_id, "embed_dim": str(dimension)}
+            )
+        return table
+
+    @property
+    def has_chunks(self) -> bool:
+        return CHUNKS in self._tables
+
+    @property
+    def chunks_table(self) -> Any:
+        return self._tables.get(CHUNKS)
+
+    # ---- reads ----------------------------------------------------------------------------
+    def file_records(self) -> dict[str, FileRecord]:
+        rows = self._tables[FILES].to_arrow().to_pylist()
+        return {r["path"]: _record_from_row(r) for r in rows}
+
+    def vectors_for(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by text hash: the embeddings an edit or a move can reuse."""
+        table = self._tables.get(CHUNKS)
+        found: dict[str, np.ndarray] = {}
+        if table is None or not hashes:
+            return found
+        for part in _batched(sorted(set(hashes))):
+            rows = (
+                table.search().where(sql_in("text_hash", part)).select(["text_hash", "vector"]).limit(None)
+            ).to_arrow()
+            if rows.num_rows == 0:
+                continue
+            vectors = rows.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+            matrix = vectors.reshape(rows.num_rows, -1)
+            for key, vec in zip(rows.column("text_hash").to_pylist(), matrix, strict=True):
+                found[key] = vec
+        return found
+
+    def chunk_rows(self, path: str) -> list[dict[str, Any]]:
+        table = self._tables.get(CHUNKS)
+        if table is None:
+            return []
+        rows: list[dict[str, Any]] = table.search().where(f"path = {sql_str(path)}").limit(None).to_list()
+        return rows
+
+    def count_chunks(self, where: str | None = None) -> int:
+        table = self._tables.get(CHUNKS)
+        return 0 if table is None else int(table.count_rows(where))
+
+    # ---- writes ---------------------------------------------------------------------------
+    def replace_chunks(
+        self, paths: Sequence[str], rows: list[dict[str, Any]], *, dimension: int, model_id: str
+    ) -> None:
+        """Make `paths` have exactly `rows` as chunks, in one commit."""
+        if not paths:
+            return
+        table = self._chunks(dimension, model_id)
+        data = pa.Table.from_pylist(rows, schema=chunks_schema(dimension))
+        (
+            table.merge_insert("id")
+            .when_matched_update_all()
+            .when_not_matched_insert_all()
+            .when_not_matched_by_source_delete(sql_in("path", paths))
+            .execute(data)
+        )
+
+    def upsert_records(self, records: Sequence[FileRecord]) -> None:
+        if not records:
+            return
+        data = pa.Table.from_pylist([_row_from_record(r) for r in records], schema=FILES_SCHEMA)
+        self._tables[FILES].merge_insert("path").when_matched_update_all().when_not_matched_insert_all().execute(
+            data
+        )
+
+    def remove_files(self, paths: Sequence[str]) -> None:
+        """Chunks first, then the record: a crash between leaves a record the next sync removes."""
+        for part in _batched(list(paths)):
+            if CHUNKS in self._tables:
+                self._tables[CHUNKS].delete(sql_in("path", part))
+            self._tables[FILES].delete(sql_in("path", part))
+
+    # ---- maintenance ----------------------------------------------------------------------
+    def optimize(self) -> None:
+        """Fold small writes into the indices and compact fragments; build indices once useful."""
+        started = time.perf_counter()
+        chunks = self._tables.get(CHUNKS)
+        if chunks is not None:
+            self._ensure_indices(chunks)
+            chunks.optimize(cleanup_older_than=CLEANUP_AFTER)
+        self._tables[FILES].optimize(cleanup_older_than=CLEANUP_AFTER)
+        log.info("index optimized", extra={"seconds": round(time.perf_counter() - started, 3)})
+
+    def _ensure_indices(self, chunks: Any) -> None:
+        names = {index.name: index for index in chunks.list_indices()}
+        rows = chunks.count_rows()
+        if rows == 0:
+            return
+        if "search_text_idx" not in names:
+            from lancedb.index import FTS
+
+            chunks.create_index("search_text", config=FTS(with_position=False))
+        if "vector_idx" not in names and rows >= VECTOR_INDEX_MIN_ROWS:
+            from lancedb.index import IvfFlat
+
+            chunks.create_index("vector", config=IvfFlat(distance_type="cosine"))
+        for column in ("path", "text_hash"):
+            if f"{column}_idx" not in names:
+                chunks.create_scalar_index(column, index_type="BTREE")
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
+
+
+def _record_from_row(row: dict[str, Any]) -> FileRecord:
+    values = dict(row)
+    values["status"] = FileStatus(values["status"])
+    return FileRecord(**values)
+
+
+def _row_from_record(record: FileRecord) -> dict[str, Any]:
+    row = asdict(record)
+    row["status"] = record.status.value
+    return row
+
+
+def chunk_row(chunk: Chunk, *, root: str, file_sha256: str, vector: np.ndarray, model_id: str) -> dict[str, Any]:
+    search_text = chunk.search_text
+    return {
+        "id": chunk_id(chunk.path, chunk.ordinal),
+        "path": chunk.path,
+        "root": root,
+        "file_sha256": file_sha256,
+        "page": chunk.page,
+        "section": list(chunk.section),
+        "ordinal": chunk.ordinal,
+        "start": chunk.start,
+        "end": chunk.end,
+        "text": chunk.text,
+        "context": chunk.context,
+        "search_text": search_text,
+        "text_hash": text_hash(search_text, model_id),
+        "vector": vector,
+    }

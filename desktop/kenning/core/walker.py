@@ -1,0 +1,99 @@
+"""Find the files under the watched folders, honouring ignore patterns and never looping."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: str  # absolute, as a str; may hold surrogate escapes on a non-UTF-8 file name
+    root: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class WalkProblem:
+    path: str
+    reason: str
+
+
+class IgnoreRules:
+    """Glob patterns matched against each name, plus folders that must never be indexed."""
+
+    def __init__(self, patterns: Sequence[str], excluded_dirs: Sequence[Path] = ()) -> None:
+        self.patterns = tuple(patterns)
+        self.excluded = {os.path.normcase(str(p.resolve())) for p in excluded_dirs}
+
+    def ignores_name(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, p) for p in self.patterns)
+
+    def ignores_dir(self, path: str) -> bool:
+        return os.path.normcase(path) in self.excluded
+
+
+def display_path(path: str) -> str:
+    """A path safe to print and store: undecodable bytes in a name become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def is_displayable(path: str) -> bool:
+    return display_path(path) == path
+
+
+def walk(
+    roots: Sequence[str], rules: IgnoreRules, *, follow_symlinks: bool = False
+) -> Iterator[FoundFile | WalkProblem]:
+    """Yield every indexable file under `roots` once, and each place that could not be read."""
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[str] = set()
+    for root in roots:
+        root_path = os.path.abspath(root)
+        stack = [root_path]
+        while stack:
+            folder = stack.pop()
+            try:
+                info = os.stat(folder)
+            except OSError as exc:
+                yield WalkProblem(folder, f"folder cannot be read ({exc.strerror or exc})")
+                continue
+            key = (info.st_dev, info.st_ino)
+            if key in seen_dirs:  # a symlink loop or a folder reached twice
+                continue
+            seen_dirs.add(key)
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                yield WalkProblem(folder, f"folder cannot be read ({exc.strerror or exc})")
+                continue
+            subfolders: list[str] = []
+            for entry in entries:
+                if rules.ignores_name(entry.name):
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=follow_symlinks):
+                        if not rules.ignores_dir(entry.path):
+                            subfolders.append(entry.path)
+                        continue
+                    if entry.is_symlink() and entry.is_dir():
+                        continue  # a link to a folder while links are not followed
+                    st = entry.stat()
+                except OSError as exc:
+                    yield WalkProblem(entry.path, f"cannot be read ({exc.strerror or exc})")
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                if entry.path in seen_files:
+                    continue
+                seen_files.add(entry.path)
+                yield FoundFile(entry.path, root_path, st.st_size, st.st_mtime_ns)
+            stack.extend(reversed(subfolders))

@@ -1,0 +1,65 @@
+"""Builds the core's parts from settings and a data dir, each only when first needed.
+
+Opening a workspace is cheap: nothing imports torch or sentence-transformers until a text
+actually has to be embedded, so an unchanged re-index or a status query stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from kenning import paths
+from kenning.core.chunker import Chunker
+from kenning.core.embedder import Embedder
+from kenning.core.indexer import Indexer
+from kenning.core.model_locator import ModelLocation, locate_model
+from kenning.core.retriever import Retriever
+from kenning.core.settings import Settings
+from kenning.core.store import Store
+from kenning.core.token_counter import token_counter_for
+from kenning.core.walker import IgnoreRules
+
+
+@dataclass
+class Workspace:
+    data_dir: Path
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def model_location(self) -> ModelLocation:
+        return locate_model(self.settings.embedding.model)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(paths.index_dir(self.data_dir))
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        e = self.settings.embedding
+        return Embedder(self.model_location, device=e.device, batch_size=e.batch_size, threads=e.threads)
+
+    @cached_property
+    def chunker(self) -> Chunker:
+        c = self.settings.chunking
+        counter = token_counter_for(self.model_location.folder)
+        return Chunker(counter, target_tokens=c.target_tokens, overlap_tokens=c.overlap_tokens)
+
+    @cached_property
+    def indexer(self) -> Indexer:
+        s = self.settings.index
+        rules = IgnoreRules(s.ignore, excluded_dirs=[self.data_dir])
+        return Indexer(
+            self.store,
+            self.embedder,
+            self.chunker,
+            rules=rules,
+            max_file_bytes=int(s.max_file_mb * 1_000_000),
+            follow_symlinks=s.follow_symlinks,
+        )
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        s = self.settings.search
+        return Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k)

@@ -1,0 +1,41 @@
+"""Every path Kenning uses comes from here, so tests and `--data-dir` can redirect them all."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Kenning"
+DATA_DIR_ENV = "KENNING_DATA_DIR"
+CONFIG_DIR_ENV = "KENNING_CONFIG_DIR"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """`--data-dir`, else `KENNING_DATA_DIR`, else the platform's user data dir."""
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    env = os.environ.get(CONFIG_DIR_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def settings_file() -> Path:
+    return config_dir() / "settings.toml"
+
+
+def index_dir(data: Path) -> Path:
+    return data / "index"
+
+
+def log_dir(data: Path) -> Path:
+    return data / "logs"
