@@ -22,6 +22,11 @@ class FileProblem(KenningError):
     """A single file could not be indexed; recorded against the file, never fatal to a run."""
 
     status: str = "error"
+    transient: bool = False  # may go away by itself: retried on every sync, not only when the file changes
+
+    def __init__(self, message: str, next_step: str | None = None, *, transient: bool = False) -> None:
+        super().__init__(message, next_step)
+        self.transient = transient
 
 
 class FileSkipped(FileProblem):

@@ -37,13 +37,15 @@ def read_file(path: str, *, max_bytes: int, attempts: int = 2) -> FileBytes:
                 data = handle.read(max_bytes + 1)
             after = os.stat(path)
         except FileNotFoundError as exc:
-            raise FileUnreadable("the file disappeared while it was being read") from exc
+            raise FileUnreadable("the file disappeared while it was being read", transient=True) from exc
         except PermissionError as exc:
-            raise FileUnreadable("permission denied: Kenning is not allowed to read this file") from exc
+            raise FileUnreadable(
+                "permission denied: Kenning is not allowed to read this file", transient=True
+            ) from exc
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise FileUnreadable("the file is a symbolic link loop") from exc
-            raise FileUnreadable(f"the file cannot be read ({exc.strerror or exc})") from exc
+            raise FileUnreadable(f"the file cannot be read ({exc.strerror or exc})", transient=True) from exc
         if len(data) > max_bytes:
             raise FileSkipped(f"file is too large (over {_mb(max_bytes)}, see settings)")
         stable = after.st_size == len(data) and after.st_mtime_ns == before.st_mtime_ns
@@ -51,4 +53,6 @@ def read_file(path: str, *, max_bytes: int, attempts: int = 2) -> FileBytes:
             if not data:
                 raise FileSkipped("empty file")
             return FileBytes(data, hashlib.sha256(data).hexdigest(), len(data), after.st_mtime_ns)
-    raise FileUnreadable("the file kept changing while it was being read; it will be tried again")
+    raise FileUnreadable(
+        "the file kept changing while it was being read; it will be tried again", transient=True
+    )

@@ -34,6 +34,7 @@ from kenning.core.model import (
     SyncStarted,
 )
 from kenning.core.store import Store, chunk_id, chunk_row, text_hash
+from kenning.core.sync_manifest import SyncManifest
 from kenning.core.walker import FoundFile, IgnoreRules, WalkProblem, display_path, is_displayable, walk
 from kenning.core.writer_lock import WriterLock
 
@@ -105,8 +106,6 @@ class Indexer:
     def _sync(self, roots: tuple[str, ...], cancel: threading.Event) -> Iterator[IndexEvent]:
         started = time.perf_counter()
         report = SyncReport(roots=roots)
-        self.store.check_model(self.embedder.model_id)
-        records = {p: r for p, r in self.store.file_records().items() if _under(p, roots)}
         found: list[FoundFile] = []
         problems: list[FileIssue] = []
         for item in walk(roots, self.rules, follow_symlinks=self.follow_symlinks):
@@ -115,24 +114,33 @@ class Indexer:
             else:
                 found.append(item)
         report.files_seen = len(found)
-        seen_paths = {f.path for f in found}
+        for issue in problems:
+            report.errors.append(issue)
+
+        manifest = SyncManifest(self.store.index_dir)
+        if self._nothing_changed(found, roots, manifest):
+            report.unchanged = len(found)
+            yield SyncStarted(roots=roots, files_total=len(found), to_process=0)
+            for issue in problems:
+                yield FileDone(issue.path, Outcome.ERROR, issue.reason)
+            report.seconds = time.perf_counter() - started
+            yield SyncFinished(report)
+            return
+
+        manifest.invalidate()
+        self.store.check_model(self.embedder.model_id)
+        records = {p: r for p, r in self.store.file_records().items() if _under(p, roots)}
+        seen_paths = {display_path(f.path) for f in found}
         todo: list[FoundFile] = []
         for f in found:
-            record = records.get(f.path)
-            if (
-                record is not None
-                and record.status is not FileStatus.ERROR
-                and record.size == f.size
-                and record.mtime_ns == f.mtime_ns
-            ):
+            record = records.get(display_path(f.path))
+            if _unchanged(record, f.size, f.mtime_ns):
                 report.unchanged += 1
             else:
                 todo.append(f)
         missing = {p: r for p, r in records.items() if p not in seen_paths}
         yield SyncStarted(roots=roots, files_total=len(found), to_process=len(todo))
-
         for issue in problems:
-            report.errors.append(issue)
             yield FileDone(issue.path, Outcome.ERROR, issue.reason)
 
         renames = _RenameFinder(missing)
@@ -168,8 +176,23 @@ class Indexer:
                     yield FileDone(path, Outcome.REMOVED)
         if report.indexed or report.removed or report.renamed:
             self.store.optimize()
+        manifest.save(self.store.file_records().values())
         report.seconds = time.perf_counter() - started
         yield SyncFinished(report)
+
+    @staticmethod
+    def _nothing_changed(found: list[FoundFile], roots: tuple[str, ...], manifest: SyncManifest) -> bool:
+        snapshot = manifest.load()
+        if snapshot is None:
+            return False
+        known = {p for p in snapshot if _under(p, roots)}
+        if len(known) != len(found):
+            return False
+        for f in found:
+            entry = snapshot.get(display_path(f.path))
+            if entry is None or entry[2] or entry[0] != f.size or entry[1] != f.mtime_ns:
+                return False
+        return True
 
     # ---- reading and parsing (background thread) ------------------------------------------
     def _prepare_in_background(
@@ -279,6 +302,7 @@ class Indexer:
                         chunks=old.chunks if old else 0,
                         indexed_at=now,
                         embed_model=old.embed_model if old else "",
+                        retry=p.problem.transient,
                     )
                 )
                 issue = FileIssue(display_path(f.path), p.problem.message)
@@ -342,6 +366,10 @@ class Indexer:
         self.store.remove_files([old.path])
         report.renamed += 1
         return FileDone(f.path, Outcome.RENAMED, chunks=len(rows), done=done, total=total, renamed_from=old.path)
+
+
+def _unchanged(record: FileRecord | None, size: int, mtime_ns: int) -> bool:
+    return record is not None and not record.retry and record.size == size and record.mtime_ns == mtime_ns
 
 
 def _under(path: str, roots: tuple[str, ...]) -> bool:

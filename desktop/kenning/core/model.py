@@ -88,6 +88,7 @@ class FileRecord:
     chunks: int = 0
     indexed_at: float = 0.0
     embed_model: str = ""
+    retry: bool = False  # a passing problem (permissions, file in use): try again on the next sync
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import lancedb
 import numpy as np
 import pyarrow as pa
 
@@ -51,6 +50,7 @@ FILES_SCHEMA = pa.schema(
         ("chunks", pa.int32()),
         ("indexed_at", pa.float64()),
         ("embed_model", pa.string()),
+        ("retry", pa.bool_()),
     ]
 )
 META_SCHEMA = pa.schema([("key", pa.string()), ("value", pa.string())])
@@ -104,22 +104,36 @@ class Store:
 
     def __init__(self, index_dir: Path, *, fresh_reads: bool = True) -> None:
         self.index_dir = index_dir
-        index_dir.mkdir(parents=True, exist_ok=True)
+        self._fresh_reads = fresh_reads
+        self._db: Any = None
+        self._opened: dict[str, Any] = {}
+
+    @property
+    def _tables(self) -> dict[str, Any]:
+        """Opens the database on first use: importing lancedb costs seconds a fast path can skip."""
+        if self._db is None:
+            self._open()
+        return self._opened
+
+    def _open(self) -> None:
+        import lancedb
+
+        self.index_dir.mkdir(parents=True, exist_ok=True)
         # fresh_reads: every query sees the latest commit, also another process's.
-        interval = timedelta(0) if fresh_reads else None
+        interval = timedelta(0) if self._fresh_reads else None
         try:
-            self._db = lancedb.connect(str(index_dir), read_consistency_interval=interval)
-            self._tables: dict[str, Any] = {}
-            existing = set(self._db.list_tables().tables)
+            db = lancedb.connect(str(self.index_dir), read_consistency_interval=interval)
+            existing = set(db.list_tables().tables)
             for name in (FILES, CHUNKS, META):
                 if name in existing:
-                    self._tables[name] = self._db.open_table(name)
+                    self._opened[name] = db.open_table(name)
+            if FILES not in self._opened:
+                self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
+            if META not in self._opened:
+                self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
         except (OSError, ValueError, RuntimeError) as exc:
-            raise IndexCorrupt(f"The index at {index_dir} could not be opened ({exc}).") from exc
-        if FILES not in self._tables:
-            self._tables[FILES] = self._db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
-        if META not in self._tables:
-            self._tables[META] = self._db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+            raise IndexCorrupt(f"The index at {self.index_dir} could not be opened ({exc}).") from exc
+        self._db = db
 
     # ---- metadata -------------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
@@ -154,7 +168,7 @@ class Store:
         if table is None:
             self.check_model(model_id)
             table = self._db.create_table(CHUNKS, schema=chunks_schema(dimension), exist_ok=True)
-            self._tables[CHUNKS] = table
+            self._opened[CHUNKS] = table
             self._set_meta(
                 {"schema_version": SCHEMA_VERSION, "embed_model": model_id, "embed_dim": str(dimension)}
             )

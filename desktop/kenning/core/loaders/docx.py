@@ -36,8 +36,8 @@ _BASE_STYLE_DEPTH = 4  # custom heading styles are usually based on a built-in o
 class DocxLoader:
     """Headings (Heading 1..9, Title, or an outline level) build the section path; tables become rows."""
 
-    name = "docx"
-    suffixes = (".docx", ".docm", ".dotx")
+    name: str = "docx"
+    suffixes: tuple[str, ...] = (".docx", ".docm", ".dotx")
 
     def sniff(self, head: bytes) -> bool:
         # Any OOXML file is a ZIP; a Word one names its word/ parts near the start.

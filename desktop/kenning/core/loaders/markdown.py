@@ -22,8 +22,8 @@ _EMPHASIS = re.compile(r"(\*\*|__|`)")
 class MarkdownLoader:
     """Headings (ATX ``#`` and setext underlines) outside code fences build the section path."""
 
-    name = "markdown"
-    suffixes = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
+    name: str = "markdown"
+    suffixes: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 
     def sniff(self, head: bytes) -> bool:
         # Markdown has no signature; the registry picks this loader by suffix only.

@@ -32,18 +32,22 @@ _SOFT_HYPHEN = re.compile(r"[\x02\ufffe](?=([A-Z0-9])?)|\xad(?:\r?\n)")
 # TeX fonts without a Unicode map (old Distiller files) leave OT1 ligature codes: \x0b=ff, \x0c=fi,
 # \x0d=fl, \x0e=ffi, \x0f=ffl. Only next to a letter, where they cannot be anything else.
 _OT1_LIGATURES = {"\x0b": "ff", "\x0c": "fi", "\r": "fl", "\x0e": "ffi", "\x0f": "ffl"}
-_OT1_LIGATURE = re.compile(r"(?<=[A-Za-z])[\x0b\x0c\x0e\x0f]|[\x0b\x0c\x0e\x0f](?=[a-z])|(?<=[A-Za-z])\r(?!\n)|\r(?=[a-z])")
+_OT1_LIGATURE = re.compile(
+    r"(?<=[A-Za-z])[\x0b\x0c\x0e\x0f]|[\x0b\x0c\x0e\x0f](?=[a-z])|(?<=[A-Za-z])\r(?!\n)|\r(?=[a-z])"
+)
 # Other control characters and noncharacters are glyphs with no text meaning.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # Presentation forms (ﬁ, ﬂ, ﬀ ...) become their letters; the rest of the text keeps its characters.
 _PRESENTATION_FORMS = re.compile(r"[\ufb00-\ufb4f]+")
+# Producers often store a file name ("full.dvi", "Microsoft Word - notes.docx") as the title.
+_FILE_NAME_TITLE = re.compile(r".*\.[A-Za-z]{2,4}|untitled|title", re.I)
 
 
 class PdfLoader:
     """Extracts the text layer of each page; scanned pages (images only) yield nothing."""
 
-    name = "pdf"
-    suffixes = (".pdf",)
+    name: str = "pdf"
+    suffixes: tuple[str, ...] = (".pdf",)
 
     def sniff(self, head: bytes) -> bool:
         return b"%PDF-" in head[:_SIGNATURE_WINDOW]
@@ -53,7 +57,9 @@ class PdfLoader:
             raise FileUnreadable(NOT_PDF_REASON)
         with _PDFIUM_LOCK:
             title, pages = _extract(data)
-        parts = [(text, number, ()) for number, text in enumerate(pages, start=1)]
+        parts: list[tuple[str, int | None, tuple[str, ...]]] = [
+            (text, number, ()) for number, text in enumerate(pages, start=1)
+        ]
         blocks = make_blocks(parts)
         if not blocks:
             raise FileSkipped(NO_TEXT_REASON)
@@ -120,4 +126,5 @@ def _metadata_title(document: pdfium.PdfDocument) -> str:
         title = document.get_metadata_value("Title")
     except (pdfium.PdfiumError, UnicodeDecodeError, KeyError):
         return ""
-    return " ".join(_CONTROL.sub(" ", title).split())
+    title = " ".join(_CONTROL.sub(" ", title).split())
+    return "" if _FILE_NAME_TITLE.fullmatch(title) else title

@@ -12,8 +12,8 @@ NO_TEXT_REASON = "no text (only whitespace)"
 class TextLoader:
     """Loads prose, logs, data and source files; their text is indexed verbatim."""
 
-    name = "text"
-    suffixes = (
+    name: str = "text"
+    suffixes: tuple[str, ...] = (
         # prose and markup read as text
         ".txt", ".text", ".log", ".rst", ".adoc", ".asciidoc", ".org", ".tex",
         # data and configuration

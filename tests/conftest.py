@@ -1,0 +1,71 @@
+"""Shared fixtures: the real embedding model (loaded once), real corpus files, temporary workspaces."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    docs = CORPUS / "docs"
+    if not docs.is_dir():
+        pytest.skip("the shared corpus (../shared/corpus) is not available")
+    return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's settings or data."""
+    monkeypatch.setenv("KENNING_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("KENNING_DATA_DIR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    from kenning.core.embedder import Embedder
+    from kenning.core.model_locator import locate_model
+
+    return Embedder(locate_model("all-MiniLM-L6-v2"), device="cpu", batch_size=32)
+
+
+@pytest.fixture
+def make_workspace(tmp_path: Path, embedder):  # type: ignore[no-untyped-def]
+    """A Workspace in a temporary data dir that shares the session's loaded model."""
+    from kenning.core.settings import Settings
+    from kenning.core.workspace import Workspace
+
+    def build(settings: Settings | None = None, name: str = "data"):  # type: ignore[no-untyped-def]
+        workspace = Workspace(data_dir=tmp_path / name, settings=settings or Settings())
+        workspace.__dict__["embedder"] = embedder  # cached_property slot: reuse the loaded model
+        return workspace
+
+    return build
+
+
+@pytest.fixture
+def copy_docs(tmp_path: Path, corpus: Path) -> Callable[..., Path]:
+    """Copy some corpus documents (paths relative to docs/) into a fresh folder."""
+
+    def copy(*relative: str, folder: str = "docs") -> Path:
+        target = tmp_path / folder
+        for rel in relative:
+            dest = target / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(corpus / "docs" / rel, dest)
+        target.mkdir(exist_ok=True)
+        return target
+
+    return copy
