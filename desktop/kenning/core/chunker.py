@@ -1,13 +1,20 @@
 """Split a Document into passages sized in model tokens, never across a page or a section.
 
 Each block (a PDF page, or the text under one heading path) is cut into sentence-like units,
-which are packed greedily up to the target size; neighbouring chunks share whole trailing units
-as overlap, so no chunk starts or ends mid-sentence unless a single sentence is too long to fit.
+which are packed up to the target size; neighbouring chunks share whole trailing units as overlap,
+so no chunk starts or ends mid-sentence unless a single sentence is too long to fit.
+
+Where a chunk ends is decided by content, not position: once a chunk is past a minimum size, it
+ends after any "anchor" sentence (one whose hash falls in a fixed bucket). Greedy packing would
+shift every later boundary when one paragraph grows by a word, so one edit would re-embed the
+rest of the document; with content-defined boundaries the chunks fall back into step after the
+edit, and only the chunks around it get new text (and new embeddings).
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 
 from kenning.core.model import Block, Chunk, Document
@@ -20,6 +27,9 @@ _SPACE = re.compile(r"\s+")
 # The context prefix ("title > section") is kept short so the passage keeps most of the model's window.
 _MAX_CONTEXT_CHARS = 160
 _MIN_PASSAGE_TOKENS = 48
+# A chunk may end at an anchor once it holds this share of the budget; one unit in _ANCHOR_EVERY is one.
+_MIN_FILL = 0.6
+_ANCHOR_EVERY = 3
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,7 @@ class Chunker:
             context = context_for(doc, block)
             (context_tokens,) = self.counter.count_many([context]) if context else (0,)
             budget = max(_MIN_PASSAGE_TOKENS, self.target_tokens - context_tokens)
-            for start, end in self._pack(self._units(block.text, budget), budget):
+            for start, end in self._pack(block.text, self._units(block.text, budget), budget):
                 chunks.append(
                     Chunk(
                         path=doc.path,
@@ -131,7 +141,9 @@ class Chunker:
         units.sort(key=lambda u: u.start)
         return units
 
-    def _pack(self, units: list[_Span], budget: int) -> list[tuple[int, int]]:
+    def _pack(self, text: str, units: list[_Span], budget: int) -> list[tuple[int, int]]:
+        anchors = [zlib.crc32(text[u.start : u.end].encode("utf-8", "surrogatepass")) % _ANCHOR_EVERY == 0 for u in units]
+        min_fill = budget * _MIN_FILL
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(units):
@@ -140,6 +152,8 @@ class Chunker:
             while j < len(units) and (j == i or total + units[j].tokens <= budget):
                 total += units[j].tokens
                 j += 1
+                if total >= min_fill and anchors[j - 1]:
+                    break
             spans.append((units[i].start, units[j - 1].end))
             if j >= len(units):
                 break

@@ -274,7 +274,9 @@ class Store:
             chunks.create_index("vector", config=IvfFlat(distance_type="cosine"))
         for column in ("path", "text_hash"):
             if f"{column}_idx" not in names:
-                chunks.create_scalar_index(column, index_type="BTREE")
+                from lancedb.index import BTree
+
+                chunks.create_index(column, config=BTree())
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())

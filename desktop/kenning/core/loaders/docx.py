@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -20,6 +22,7 @@ from kenning.core.loaders.decoding import title_from_path
 from kenning.core.model import Document, make_blocks
 
 CORRUPT_REASON = "not a Word document (corrupt DOCX)"
+DAMAGED_REASON = "Word document is damaged (corrupt DOCX)"
 ENCRYPTED_REASON = "Word document is encrypted (password-protected)"
 LEGACY_REASON = "old Word format (.doc) is not supported; save it as .docx"
 TOO_LARGE_REASON = "Word document too large when unpacked"
@@ -80,7 +83,7 @@ def _open(data: bytes) -> WordDocument:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise FileUnreadable(CORRUPT_REASON) from None
     if "[Content_Types].xml" not in names:
         raise FileUnreadable(CORRUPT_REASON)
@@ -88,9 +91,12 @@ def _open(data: bytes) -> WordDocument:
         raise FileSkipped(TOO_LARGE_REASON)
     try:
         return docx.Document(io.BytesIO(data))
-    except (OpcError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+    except (OpcError, KeyError, ValueError):
         # python-docx raises KeyError for a missing part and ValueError for a non-Word main part.
         raise FileUnreadable(CORRUPT_REASON) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, etree.XMLSyntaxError):
+        # Bad CRCs, broken deflate streams, unknown compression methods, malformed XML.
+        raise FileUnreadable(DAMAGED_REASON) from None
 
 
 def _body_items(container: Any) -> Iterator[Any]:
@@ -108,13 +114,17 @@ def _heading_levels(word: WordDocument) -> dict[str, int]:
     """Paragraph style id -> heading level (0 for Title), following each style's base styles."""
     levels: dict[str, int] = {}
     for style in word.styles:
-        base, depth = style, 0
-        while base is not None and depth <= _BASE_STYLE_DEPTH:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue  # numbering and table styles have no base style and never mark headings
+        base: Any = style
+        for _ in range(_BASE_STYLE_DEPTH):
             match = _HEADING_STYLE.fullmatch(base.name or "")
             if match:
                 levels[style.style_id] = int(match.group(1)) if match.group(1) else 0
                 break
-            base, depth = base.base_style, depth + 1
+            base = base.base_style
+            if base is None:
+                break
     return levels
 
 

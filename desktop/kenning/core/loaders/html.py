@@ -52,6 +52,7 @@ _WORD_SPLIT = re.compile(r"[-_:.]+")
 
 # --- how visible text is laid out ------------------------------------------------------------------
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_HEADING_NAMES = list(_HEADINGS)
 _BLOCK_TAGS = frozenset(
     {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "dir", "div", "dl",
      "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
@@ -95,12 +96,18 @@ def _title(soup: BeautifulSoup) -> str:
 
 def _content_root(soup: BeautifulSoup) -> Tag:
     """The page's main content when it marks one (<main>, role=main, or a single <article>), else <body>."""
-    articles = soup.find_all("article")
+    mains: list[Tag] = []
+    articles: list[Tag] = []
+    for node in soup.descendants:  # one pass: bs4's find_all is slow on big pages
+        if isinstance(node, Tag):
+            if node.name == "main" or node.get("role") == "main":
+                mains.append(node)
+            elif node.name == "article":
+                articles.append(node)
     single_article = articles if len(articles) == 1 else []  # several articles: a listing, not one text
-    for candidates in (soup.find_all("main"), soup.find_all(True, attrs={"role": "main"}), single_article):
-        for candidate in candidates:
-            if isinstance(candidate, Tag) and candidate.get_text(strip=True):
-                return candidate
+    for candidate in (*mains, *single_article):
+        if candidate.get_text(strip=True):
+            return candidate
     body = soup.find("body")
     return body if isinstance(body, Tag) else soup
 
@@ -152,7 +159,7 @@ def _measure(root: Tag) -> dict[int, _Stats]:
                 total.links += sub.links
                 total.has_pre = total.has_pre or sub.has_pre
             elif isinstance(child, NavigableString) and not isinstance(child, _NOT_TEXT):
-                total.chars += len(child) - sum(map(str.isspace, child))
+                total.chars += len("".join(child.split()))
         if node.name == "a" and node.get("href") is not None:
             total.link_chars, total.links = total.chars, total.links + 1
         stats[id(node)] = total
@@ -161,7 +168,7 @@ def _measure(root: Tag) -> dict[int, _Stats]:
 
 def _is_boilerplate(tag: Tag, stats: _Stats) -> bool:
     name = tag.name
-    if name in _ALWAYS_DROP or (name == "header" and not tag.find(_HEADINGS)):
+    if name in _ALWAYS_DROP or (name == "header" and not tag.find(_HEADING_NAMES)):
         return True
     hidden = tag.has_attr("hidden") or tag.get("aria-hidden") == "true"
     if (
@@ -182,8 +189,10 @@ def _is_boilerplate(tag: Tag, stats: _Stats) -> bool:
         return True
     if words & _WEAK_WORDS and stats.link_share >= _WEAK_LINK_SHARE and stats.chars <= _CHROME_MAX_TEXT:
         return True
+    if name in _ITEM_TAGS:
+        return False  # one item of a list or table is judged with the whole list or table
     if stats.links >= 2 and stats.link_share >= _NAV_LINK_SHARE and stats.chars <= _NAV_MAX_TEXT:
-        return name not in _ITEM_TAGS
+        return True
     return stats.links >= 5 and stats.link_share >= _LIST_LINK_SHARE
 
 
@@ -283,18 +292,19 @@ class _Renderer:
 
 def _is_layout_table(table: Tag) -> bool:
     """Tables that arrange a page (headings, code, other tables, long cells inside) are read as blocks."""
-    if table.find(["h1", "h2", "h3", "h4", "h5", "h6", "pre", "table"]):
+    if table.find([*_HEADING_NAMES, "pre", "table"]):
         return True
     return any(len(cell.get_text()) > _LAYOUT_TABLE_CELL for cell in table.find_all(["td", "th"]))
 
 
 def _table_rows(table: Tag) -> list[str]:
-    rows = []
+    caption = table.find("caption")
+    rows = [_collapse(caption.get_text(" "))] if isinstance(caption, Tag) else []
     for row in table.find_all("tr"):
         cells = [_collapse(cell.get_text(" ")) for cell in row.find_all(["td", "th"], recursive=False)]
         if any(cells):
             rows.append(" | ".join(cells))
-    return rows
+    return [row for row in rows if row]
 
 
 def _collapse(text: str) -> str:
