@@ -12,7 +12,7 @@ as the settings) on them. The model's import and load is timed separately: it is
 but not inside the floor, so the ratio is printed both ways.
 
     .venv/bin/python tests/bench/bench_indexing.py                 # the whole corpus (~10+ minutes here)
-    .venv/bin/python tests/bench/bench_indexing.py --limit 15      # first 15 files, a quick run
+    .venv/bin/python tests/bench/bench_indexing.py --limit 15      # 15 files spread over the corpus
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import benchlib
-from benchlib import DOCS, bench_env, copy_first_files, count_files, heading, kenning_index, scratch_dir
+from benchlib import DOCS, bench_env, copy_files, count_files, heading, kenning_index, scratch_dir
 
 TARGET_RATIO = 0.85
 TARGET_RSS_MB = 1500.0
@@ -33,7 +33,7 @@ TARGET_RSS_MB = 1500.0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=Path, default=DOCS, help="folder to index (default: the shared corpus)")
-    parser.add_argument("--limit", type=int, help="copy only the first N files (sorted by path) to a temp folder")
+    parser.add_argument("--limit", type=int, help="copy N files, spread over the sorted list, to a temp folder")
     parser.add_argument("--work-dir", type=Path, help="keep the index and copies here (default: a temp dir)")
     parser.add_argument(
         "--grouped-floor",
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"{data_dir} is not empty: give a fresh --work-dir")
     if args.limit is not None:
         docs = work / "docs"
-        copy_first_files(args.docs, docs, args.limit)
+        copy_files(args.docs, docs, args.limit)
     else:
         docs = args.docs
     env = bench_env(work / "config")

@@ -106,11 +106,16 @@ def kenning_index(folder: Path, data_dir: Path, env: dict[str, str]) -> tuple[Co
     return run, run.json()
 
 
-def copy_first_files(source: Path, target: Path, limit: int | None) -> list[Path]:
-    """Copy the first `limit` files of `source` (sorted by relative path) keeping the layout."""
+def copy_files(source: Path, target: Path, limit: int | None) -> list[Path]:
+    """Copy `limit` files of `source` keeping the layout: every k-th of the list sorted by relative path.
+
+    Spreading the pick over the sorted list gives a mix of formats; the first N files by name would be
+    the big Debian PDFs (`debian/...` sorts first), which makes a "quick" run take many minutes.
+    """
     files = sorted((p for p in source.rglob("*") if p.is_file()), key=lambda p: p.relative_to(source).as_posix())
-    if limit is not None:
-        files = files[:limit]
+    if limit is not None and 0 < limit < len(files):
+        step = len(files) / limit
+        files = [files[int((i + 0.5) * step)] for i in range(limit)]
     copied = []
     for path in files:
         dest = target / path.relative_to(source)

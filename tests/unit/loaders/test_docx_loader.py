@@ -58,7 +58,10 @@ def test_headings_build_section_paths_in_body_order() -> None:
         ),
         (("Quarterly report", "Costs", "Paper"), "Paper\nPaper costs detail."),
         (("Quarterly report", "Staff"), "Staff\nA paragraph whose style id names no style."),
-        (("Quarterly report", "Staff", "Outline level heading"), "Outline level heading\nUnder the outline heading."),
+        (
+            ("Quarterly report", "Staff", "Outline level heading"),
+            "Outline level heading\nUnder the outline heading.",
+        ),
     ]
 
 

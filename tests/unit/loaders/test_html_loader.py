@@ -21,7 +21,10 @@ def _html_files(docs: Path, folder: str) -> list[str]:
 # The boilerplate the corpus README names, as it would appear in each family's text:
 # (substrings that must not occur, whole lines that must not occur).
 BOILERPLATE: dict[str, tuple[list[str], set[str]]] = {
-    "web/apache": (["Available Languages", "Modules | Directives", "HTTP Server > Documentation", "Sitemap"], set()),
+    "web/apache": (
+        ["Available Languages", "Modules | Directives", "HTTP Server > Documentation", "Sitemap"],
+        set(),
+    ),
     "shells/zsh": (["[ << ]", "[ Up ]", "[Contents]", "[ ? ]"], set()),
     "gnu/m4": (["Next: ", "Up: ", "[Contents]"], set()),
     "git": (["Last updated"], set()),
@@ -86,7 +89,8 @@ PAGE = """<!DOCTYPE html>
       return "deeply"</pre>
   <div class="language-python highlight"><pre>print("kept")</pre></div>
   <h3>In pots</h3>
-  <table><caption>Litres per week</caption><tr><th>Pot</th><th>Litres</th></tr><tr><td>10 l</td><td>4</td></tr></table>
+  <table><caption>Litres per week</caption>
+    <tr><th>Pot</th><th>Litres</th></tr><tr><td>10 l</td><td>4</td></tr></table>
   <h2>Harvest</h2>
   <ul><li>Pick when red.</li><li>Store at room temperature.</li></ul>
   <aside>Related: cucumbers</aside>

@@ -26,6 +26,10 @@ _BOMS = (
 # Bytes below 0x20 that real text uses: tab, newline, vertical tab, form feed, carriage return, escape.
 _TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1b")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
+_ASCII = bytes(range(128))
+# Windows-1252 punctuation: € ‚ „ … † ‡ ‰ ‹ ‘ ’ “ ” • – — ™ ›. Letters of DOS and Mac code pages that share
+# these bytes (é, à, ç, è, ê ...) come with others outside this set, so such text is left to the guesser.
+_CP1252_PUNCTUATION = frozenset(b"\x80\x82\x84\x85\x86\x87\x89\x8b\x91\x92\x93\x94\x95\x96\x97\x99\x9b")
 # WHATWG: documents labelled Latin-1 or ASCII are decoded as windows-1252 by every browser.
 _LABEL_ALIASES = {"latin_1": "cp1252", "iso8859_1": "cp1252", "ascii": "cp1252"}
 
@@ -117,6 +121,9 @@ def _guess(sample: bytes) -> str | None:
 
     On short Western text it often ties cp1250/cp1257 with cp1252 and picks the wrong one ("café" -> "cafŕ").
     """
+    high = set(sample.translate(None, _ASCII))
+    if high and high <= _CP1252_PUNCTUATION:
+        return "cp1252"  # ASCII text with "smart" quotes and dashes: too little for a statistical guess
     matches = charset_normalizer.from_bytes(sample)
     best = matches.best()
     if best is None:

@@ -28,7 +28,7 @@ _SIGNATURE_WINDOW = 1024  # the spec allows junk before "%PDF-"; readers accept 
 # PDFium marks a word hyphenated at a line break with U+0002 (older builds) or U+FFFE (newer ones),
 # and drops the line break itself: "calcula\x02tions". A real hyphen of a capitalised or numbered
 # compound ("US-ASCII", "UTF-8") is kept; a lowercase continuation is one word split by the typesetter.
-_SOFT_HYPHEN = re.compile(r"[\x02\ufffe](?=([A-Z0-9])?)|\xad(?:\r?\n)")
+_SOFT_HYPHEN = re.compile(r"[\x02\ufffe](?=([A-Z0-9])?)|\xad(?:\r?\n)?")
 # TeX fonts without a Unicode map (old Distiller files) leave OT1 ligature codes: \x0b=ff, \x0c=fi,
 # \x0d=fl, \x0e=ffi, \x0f=ffl. Only next to a letter, where they cannot be anything else.
 _OT1_LIGATURES = {"\x0b": "ff", "\x0c": "fi", "\r": "fl", "\x0e": "ffi", "\x0f": "ffl"}
@@ -40,7 +40,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # Presentation forms (ﬁ, ﬂ, ﬀ ...) become their letters; the rest of the text keeps its characters.
 _PRESENTATION_FORMS = re.compile(r"[\ufb00-\ufb4f]+")
 # Producers often store a file name ("full.dvi", "Microsoft Word - notes.docx") as the title.
-_FILE_NAME_TITLE = re.compile(r".*\.[A-Za-z]{2,4}|untitled|title", re.I)
+_FILE_NAME_TITLE = re.compile(
+    r"microsoft \w+ - .*|untitled.*|title|.*\.(?:dvi|docx?|pdf|tex|e?ps|txt|rtf|odt|pptx?|xlsx?|html?|md)",
+    re.I,
+)
 
 
 class PdfLoader:

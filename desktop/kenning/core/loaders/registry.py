@@ -56,8 +56,9 @@ def load_document(path: str, data: bytes) -> Document:
     head = data[:HEAD_BYTES]
     loader = loader_for(path, head)
     if loader is None:
-        known = PurePath(path).suffix.lower() in _BY_SUFFIX
-        raise FileSkipped(BINARY_REASON if known or looks_binary(head) else UNSUPPORTED_REASON)
+        # Only a suffix that promises text makes binary content worth naming; a .jpeg is simply unsupported.
+        claims_text = PurePath(path).suffix.lower() in _BY_SUFFIX
+        raise FileSkipped(BINARY_REASON if claims_text else UNSUPPORTED_REASON)
     try:
         return loader.load(path, data)
     except FileProblem:
