@@ -24,7 +24,15 @@ import benchlib
 from benchlib import DOCS, bench_env, heading, kenning_argv, kenning_index, median, run_command, scratch_dir
 
 TARGET_S = 3.0
-HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "lancedb", "pyarrow", "tokenizers", "pypdfium2")
+HEAVY_MODULES = (
+    "torch",
+    "sentence_transformers",
+    "transformers",
+    "lancedb",
+    "pyarrow",
+    "tokenizers",
+    "pypdfium2",
+)
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 
@@ -32,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=1000, help="files in the folder (default 1000)")
     parser.add_argument("--repeat", type=int, default=5, help="timed re-runs (default 5)")
-    parser.add_argument("--work-dir", type=Path, help="keep the folder and index here and reuse them next time")
+    parser.add_argument(
+        "--work-dir", type=Path, help="keep the folder and index here and reuse them next time"
+    )
     args = parser.parse_args(argv)
 
     work = scratch_dir(args.work_dir, "kenning-bench-reindex-")
@@ -73,23 +83,30 @@ def main(argv: list[str] | None = None) -> int:
         good = again["unchanged"] == args.files and again["indexed"] == 0 and not again["errors"]
         ok = ok and good
         print(
-            f"run {i + 1}: wall {run.wall_s:.3f} s, sync {again['seconds']:.3f} s, peak RSS {run.peak_rss_mb:.0f} MB, "
-            f"unchanged {again['unchanged']}, indexed {again['indexed']}{'' if good else '  <-- NOT ALL UNCHANGED'}"
+            f"run {i + 1}: wall {run.wall_s:.3f} s, sync {again['seconds']:.3f} s, "
+            f"peak RSS {run.peak_rss_mb:.0f} MB, unchanged {again['unchanged']}, indexed {again['indexed']}"
+            f"{'' if good else '  <-- NOT ALL UNCHANGED'}"
         )
     print(
-        f"wall min {min(walls):.3f} s, median {median(walls):.3f} s; sync (report.seconds) median {median(syncs):.3f} s"
+        f"wall min {min(walls):.3f} s, median {median(walls):.3f} s; "
+        f"sync (report.seconds) median {median(syncs):.3f} s"
     )
 
     heading("imports of one unchanged re-index (python -X importtime)")
     traced = run_command(
-        kenning_argv("index", str(folder), "--data-dir", str(data_dir), "--json", python_flags=["-X", "importtime"]),
+        kenning_argv(
+            "index", str(folder), "--data-dir", str(data_dir), "--json", python_flags=["-X", "importtime"]
+        ),
         env,
     )
     imports = _parse_importtime(traced.stderr)
     for name in HEAVY_MODULES:
         print(f"  {name:22} {'IMPORTED' if name in imports else 'not imported'}")
     total_ms = sum(self_us for self_us, _ in imports.values()) / 1000
-    print(f"  {len(imports)} modules imported, {total_ms:.0f} ms of import time in all (importtime's own overhead included)")
+    print(
+        f"  {len(imports)} top-level packages imported, {total_ms:.0f} ms of import time in all "
+        "(importtime's own overhead included)"
+    )
     top = sorted(imports.items(), key=lambda item: -item[1][1])[:8]
     print("  top-level imports by cumulative time:")
     for name, (_, cumulative_us) in top:
@@ -109,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     heading("result")
     verdict = "meets" if median(walls) < TARGET_S else "over"
     print(
-        f"TARGET unchanged re-index of {args.files} files < {TARGET_S:.0f} s: median {median(walls):.3f} s ({verdict}), "
-        f"min {min(walls):.3f} s; JSON all unchanged and 0 indexed: {'yes' if ok else 'NO'}; "
+        f"TARGET unchanged re-index of {args.files} files < {TARGET_S:.0f} s: "
+        f"median {median(walls):.3f} s ({verdict}), min {min(walls):.3f} s; "
+        f"JSON all unchanged and 0 indexed: {'yes' if ok else 'NO'}; "
         f"torch imported: {'yes' if 'torch' in imports else 'no'}; "
         f"sentence_transformers imported: {'yes' if 'sentence_transformers' in imports else 'no'}; "
         f"lancedb imported: {'yes' if 'lancedb' in imports else 'no'}"

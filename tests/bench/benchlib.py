@@ -97,7 +97,9 @@ def run_command(argv: Sequence[str], env: dict[str, str], *, check: bool = True)
             stderr=err.read().decode("utf-8", errors="replace"),
         )
     if check and run.returncode != 0:
-        raise RuntimeError(f"`{' '.join(argv)}` exited {run.returncode}:\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}")
+        raise RuntimeError(
+            f"`{' '.join(argv)}` exited {run.returncode}:\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}"
+        )
     return run
 
 
@@ -112,7 +114,9 @@ def copy_files(source: Path, target: Path, limit: int | None) -> list[Path]:
     Spreading the pick over the sorted list gives a mix of formats; the first N files by name would be
     the big Debian PDFs (`debian/...` sorts first), which makes a "quick" run take many minutes.
     """
-    files = sorted((p for p in source.rglob("*") if p.is_file()), key=lambda p: p.relative_to(source).as_posix())
+    files = sorted(
+        (p for p in source.rglob("*") if p.is_file()), key=lambda p: p.relative_to(source).as_posix()
+    )
     if limit is not None and 0 < limit < len(files):
         step = len(files) / limit
         files = [files[int((i + 0.5) * step)] for i in range(limit)]

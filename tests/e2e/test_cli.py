@@ -22,7 +22,9 @@ HIT_KEYS = {"rank", "path", "page", "section", "text", "score", "start", "end"}
 STATUS_KEYS = {"data_dir", "roots", "files", "chunks", "errors", "embed_model", "index_bytes"}
 
 
-def kenning(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def kenning(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "kenning", *args],
@@ -47,7 +49,7 @@ def indexed_dir(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> tuple
     (docs / "empty.md").write_bytes(b"")
     data = tmp_path_factory.mktemp("data")
     first = as_json(kenning("index", str(docs), "--data-dir", str(data), "--json"))
-    assert INDEX_KEYS <= first.keys()
+    assert first.keys() >= INDEX_KEYS
     assert first["indexed"] == 3 and first["files_seen"] == 4
     assert [s["reason"] for s in first["skipped"]] == ["empty file"]
     return docs, data
@@ -63,9 +65,13 @@ def test_index_again_reports_everything_unchanged(indexed_dir: tuple[Path, Path]
 def test_search_json_follows_the_contract(indexed_dir: tuple[Path, Path]) -> None:
     docs, data = indexed_dir
     # KENNING_DATA_DIR is honoured when --data-dir is absent.
-    result = as_json(kenning("search", "HSTS cache file max-age", "--k", "3", "--json", env={"KENNING_DATA_DIR": str(data)}))
+    result = as_json(
+        kenning(
+            "search", "HSTS cache file max-age", "--k", "3", "--json", env={"KENNING_DATA_DIR": str(data)}
+        )
+    )
     assert result["query"] == "HSTS cache file max-age"
-    assert len(result["hits"]) == 3 and all(HIT_KEYS <= h.keys() for h in result["hits"])
+    assert len(result["hits"]) == 3 and all(h.keys() >= HIT_KEYS for h in result["hits"])
     assert result["hits"][0]["path"] == str(docs / "HSTS.md")
     assert [h["rank"] for h in result["hits"]] == [1, 2, 3]
     assert {"embed", "vector", "text", "fuse", "total"} <= result["timings_ms"].keys()
@@ -76,7 +82,11 @@ def test_search_from_file_prints_one_json_line_per_query_in_order(indexed_dir: t
     queries = "DNS SSHFP fingerprint records\n\ngvpr graph stream editor\nHSTS\n"
     done = kenning("search", "--from", "-", "--data-dir", str(data), "--json", stdin=queries)
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [d["query"] for d in lines] == ["DNS SSHFP fingerprint records", "gvpr graph stream editor", "HSTS"]
+    assert [d["query"] for d in lines] == [
+        "DNS SSHFP fingerprint records",
+        "gvpr graph stream editor",
+        "HSTS",
+    ]
     assert lines[0]["hits"][0]["path"].endswith("README.dns.txt")
     assert lines[1]["hits"][0]["page"] is not None
 
@@ -84,7 +94,7 @@ def test_search_from_file_prints_one_json_line_per_query_in_order(indexed_dir: t
 def test_status_json_lists_counts_and_reasons(indexed_dir: tuple[Path, Path]) -> None:
     docs, data = indexed_dir
     status = as_json(kenning("status", "--data-dir", str(data), "--json"))
-    assert STATUS_KEYS <= status.keys()
+    assert status.keys() >= STATUS_KEYS
     assert status["files"] == 3 and status["chunks"] > 10 and status["roots"] == [str(docs)]
     assert status["errors"] == [{"path": str(docs / "empty.md"), "reason": "empty file", "status": "skipped"}]
     assert status["embed_model"] == "all-MiniLM-L6-v2" and status["index_bytes"] > 0

@@ -23,7 +23,7 @@ LEADING = 14.0  # points between baselines: 45 lines fit a Letter page within th
 
 
 def escape_text(text: str) -> bytes:
-    """A PDF literal string's body: Latin-1 bytes with backslash, parentheses and control characters escaped."""
+    """A PDF literal string's body: Latin-1 bytes; backslash and parentheses escaped, controls blanked."""
     out = bytearray()
     for char in text.expandtabs(4):
         code = ord(char)
@@ -157,7 +157,11 @@ def check_structure(data: bytes) -> None:
 def self_check() -> None:
     """Write a small PDF with awkward characters and read it back (structure always, text with pypdfium2)."""
     pages = [
-        ["Plain first line", "Parens (like these) and a back\\slash", "Tab\there, caf\u00e9, and \u2014 dash"],
+        [
+            "Plain first line",
+            "Parens (like these) and a back\\slash",
+            "Tab\there, caf\u00e9, and \u2014 dash",
+        ],
         [],
         ["Page three: 100% done; 3 < 4 > 2 [brackets] {braces} #hash"],
     ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from kenning.core.chunker import Chunker
@@ -33,7 +35,7 @@ def test_chunks_fit_the_token_budget_and_end_on_sentence_boundaries(counter: Mod
 
 def test_neighbouring_chunks_overlap_by_whole_sentences(counter: ModelTokenCounter) -> None:
     chunks = Chunker(counter, target_tokens=64, overlap_tokens=16).chunk(_doc((PROSE, None, ())))
-    for first, second in zip(chunks, chunks[1:], strict=False):
+    for first, second in itertools.pairwise(chunks):
         assert second.start < first.end, "no overlap"
         assert first.text.endswith(second.text[: first.end - second.start])
 

@@ -20,7 +20,7 @@ def test_reads_bytes_and_hash(tmp_path: Path) -> None:
 def test_size_cap_skips_with_the_limit_in_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 2_000_001)
-    with pytest.raises(FileSkipped, match="too large.*2.0 MB"):
+    with pytest.raises(FileSkipped, match=r"too large.*2\.0 MB"):
         read_file(str(path), max_bytes=1_000_000)
 
 

@@ -44,25 +44,31 @@ def paragraphs(n: int, word: str = "alpha") -> str:
 
 
 @pytest.fixture
-def indexed(make_workspace: Callable[..., Any], copy_docs: Callable[..., Path]) -> tuple[Any, Path, SyncReport]:
+def indexed(
+    make_workspace: Callable[..., Any], copy_docs: Callable[..., Path]
+) -> tuple[Any, Path, SyncReport]:
     folder = copy_docs(*DOCS)
     workspace = make_workspace()
     return workspace, folder, sync(workspace, folder)
 
 
 def test_real_documents_of_every_format_are_indexed_and_found(indexed: tuple[Any, Path, SyncReport]) -> None:
-    workspace, folder, report = indexed
+    workspace, _, report = indexed
     assert report.indexed == len(DOCS) and report.errors == [] and report.skipped == []
     assert report.chunks_added == workspace.store.count_chunks() > 20
     records = workspace.store.file_records()
     assert {r.loader for r in records.values()} == {"markdown", "text", "docx", "pdf", "html"}
     assert top_paths(workspace, "RewriteMap program map txt file lookup")[0].endswith("RewriteMap.docx")
     assert top_paths(workspace, "tunnel forwarding with ssh tun device")[0].endswith("README.tun.txt")
-    pdf_hits = [h for h in workspace.retriever.search("dot layout graph drawing options", k=10).hits if h.page]
+    pdf_hits = [
+        h for h in workspace.retriever.search("dot layout graph drawing options", k=10).hits if h.page
+    ]
     assert pdf_hits and all(h.path.endswith("dot.1.pdf") and 1 <= h.page <= 9 for h in pdf_hits)
 
 
-def test_unchanged_and_touched_files_are_not_parsed_or_embedded(indexed: tuple[Any, Path, SyncReport]) -> None:
+def test_unchanged_and_touched_files_are_not_parsed_or_embedded(
+    indexed: tuple[Any, Path, SyncReport],
+) -> None:
     workspace, folder, _ = indexed
     again = sync(workspace, folder)
     assert (again.indexed, again.unchanged, again.chunks_embedded) == (0, len(DOCS), 0)
@@ -82,7 +88,11 @@ def test_editing_one_paragraph_reembeds_only_the_changed_chunks(
     workspace = make_workspace()
     first = sync(workspace, folder)
     assert first.chunks_embedded == first.chunks_added > 30
-    note.write_text(note.read_text().replace("Paragraph 70 describes the alpha", "Paragraph 70 describes the long-necked zebra"))
+    note.write_text(
+        note.read_text().replace(
+            "Paragraph 70 describes the alpha", "Paragraph 70 describes the long-necked zebra"
+        )
+    )
     second = sync(workspace, folder)
     assert second.indexed == 1
     assert 1 <= second.chunks_embedded <= 3, second
@@ -161,7 +171,9 @@ def test_hostile_inputs_are_recorded_with_reasons_and_readable_ones_indexed(
     assert "encrypted" in reasons["password-protected.pdf"].lower()
     assert "empty" in reasons["empty.pdf"] and "empty" in reasons["zero-bytes.docx"]
     assert "binary" in reasons["notes.txt"]
-    assert "scanned" in reasons["scanned-no-text.pdf"] or "no extractable text" in reasons["scanned-no-text.pdf"]
+    assert (
+        "scanned" in reasons["scanned-no-text.pdf"] or "no extractable text" in reasons["scanned-no-text.pdf"]
+    )
     assert "word" in reasons["not-really-a.docx"].lower()
     assert "UTF-8" in reasons["caf\N{REPLACEMENT CHARACTER}-notes.txt"]
     for sentence, name in [
@@ -171,7 +183,11 @@ def test_hostile_inputs_are_recorded_with_reasons_and_readable_ones_indexed(
         ("silver kettle loop note", "inside-loop.md"),
     ]:
         hit = workspace.retriever.search(sentence, k=1).hits[0]
-        assert Path(hit.path).name == name and "\x00" not in hit.text and "\N{REPLACEMENT CHARACTER}" not in hit.text
+        assert (
+            Path(hit.path).name == name
+            and "\x00" not in hit.text
+            and "\N{REPLACEMENT CHARACTER}" not in hit.text
+        )
     assert workspace.store.count_chunks("path LIKE '%inside-loop.md'") == 1
     records = workspace.store.file_records()
     assert all(r.error for r in records.values() if r.status is not FileStatus.INDEXED)
@@ -261,4 +277,6 @@ def test_files_over_the_size_cap_are_skipped_with_the_limit(
     settings.index.max_file_mb = 1.0
     workspace = make_workspace(settings)
     report = sync(workspace, folder)
-    assert [i.reason for i in report.skipped] == ["file is too large (1.5 MB; the limit is 1.0 MB, see settings)"]
+    assert [i.reason for i in report.skipped] == [
+        "file is too large (1.5 MB; the limit is 1.0 MB, see settings)"
+    ]

@@ -17,7 +17,7 @@ def test_round_trip_keeps_changed_values(tmp_path: Path) -> None:
 
 def test_unknown_keys_and_broken_files_fall_back_to_defaults(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
-    path.write_text('[chunking]\ntarget_tokens = 120\nfuture_key = 1\n[newsection]\nx = 2\n')
+    path.write_text("[chunking]\ntarget_tokens = 120\nfuture_key = 1\n[newsection]\nx = 2\n")
     assert load_settings(path).chunking.target_tokens == 120
     path.write_text("this is = not [toml")
     assert load_settings(path) == Settings()

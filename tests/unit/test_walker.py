@@ -28,7 +28,9 @@ def _tree(root: Path) -> None:
 def test_default_rules_skip_hidden_vcs_deps_lock_files_and_the_data_dir(tmp_path: Path) -> None:
     _tree(tmp_path)
     rules = IgnoreRules(DEFAULT_IGNORE, excluded_dirs=[tmp_path / "data"])
-    found = sorted(os.path.relpath(f.path, tmp_path) for f in walk([str(tmp_path)], rules) if isinstance(f, FoundFile))
+    found = sorted(
+        os.path.relpath(f.path, tmp_path) for f in walk([str(tmp_path)], rules) if isinstance(f, FoundFile)
+    )
     assert found == ["a.md", os.path.join("sub", "b.txt")]
 
 

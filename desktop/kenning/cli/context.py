@@ -11,7 +11,9 @@ from kenning.core.workspace import Workspace
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="where the index lives (default: KENNING_DATA_DIR or the user data dir)")
+    parser.add_argument(
+        "--data-dir", help="where the index lives (default: KENNING_DATA_DIR or the user data dir)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
 

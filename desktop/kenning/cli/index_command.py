@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
                 warn(f"{event.files_total} files found, {event.to_process} new or changed")
             elif isinstance(event, FileDone):
                 progress.update(event.done, event.total, os.path.basename(event.path))
-                if event.outcome in (Outcome.ERROR, Outcome.SKIPPED) and not args.json and not progress.enabled:
+                if (
+                    event.outcome in (Outcome.ERROR, Outcome.SKIPPED)
+                    and not args.json
+                    and not progress.enabled
+                ):
                     warn(f"{event.outcome.value}: {event.path}: {event.reason}")
             elif isinstance(event, SyncFinished):
                 report = event.report

@@ -47,7 +47,11 @@ def _print_text(result: SearchResult) -> None:
     if not result.hits:
         say("No passages found.")
     for h in result.hits:
-        where = f"{h.path}" + (f" p.{h.page}" if h.page else "") + (f" [{' > '.join(h.section)}]" if h.section else "")
+        where = (
+            f"{h.path}"
+            + (f" p.{h.page}" if h.page else "")
+            + (f" [{' > '.join(h.section)}]" if h.section else "")
+        )
         snippet = " ".join(h.text.split())[:200]
         say(f"{h.rank:>2}. {where}\n    {snippet}")
 

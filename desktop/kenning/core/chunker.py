@@ -142,7 +142,10 @@ class Chunker:
         return units
 
     def _pack(self, text: str, units: list[_Span], budget: int) -> list[tuple[int, int]]:
-        anchors = [zlib.crc32(text[u.start : u.end].encode("utf-8", "surrogatepass")) % _ANCHOR_EVERY == 0 for u in units]
+        anchors = [
+            zlib.crc32(text[u.start : u.end].encode("utf-8", "surrogatepass")) % _ANCHOR_EVERY == 0
+            for u in units
+        ]
         min_fill = budget * _MIN_FILL
         spans: list[tuple[int, int]] = []
         i = 0

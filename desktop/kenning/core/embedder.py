@@ -68,7 +68,7 @@ class Embedder:
             import transformers
             from sentence_transformers import SentenceTransformer
 
-            transformers.utils.logging.disable_progress_bar()  # its bars would garble our stderr
+            transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # its bars would garble our stderr
 
             if self._threads > 0:
                 torch.set_num_threads(self._threads)
@@ -100,7 +100,9 @@ class Embedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return np.asarray(vectors, dtype=np.float32)
+        result: NDArray[np.float32] = np.asarray(vectors, dtype=np.float32)
+        return result
 
     def embed_query(self, text: str) -> NDArray[np.float32]:
-        return self.embed([text])[0]
+        vector: NDArray[np.float32] = self.embed([text])[0]
+        return vector

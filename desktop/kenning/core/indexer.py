@@ -7,6 +7,7 @@ so an interrupted run keeps everything it finished and the next run carries on f
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
@@ -230,10 +231,8 @@ class Indexer:
         finally:
             stop.set()
             while worker.is_alive():  # unblock a producer waiting on a full queue
-                try:
+                with contextlib.suppress(queue.Empty):
                     out.get(timeout=0.05)
-                except queue.Empty:
-                    pass
 
     def _prepare(self, f: FoundFile, record: FileRecord | None, renames: _RenameFinder) -> _Prepared:
         prepared = _Prepared(found=f)
@@ -277,9 +276,15 @@ class Indexer:
         for p in good:
             for c in p.chunks:
                 key = text_hash(c.search_text, model_id)
-                rows.append(chunk_row(c, root=p.found.root, file_sha256=p.sha256, vector=vectors[key], model_id=model_id))
+                rows.append(
+                    chunk_row(
+                        c, root=p.found.root, file_sha256=p.sha256, vector=vectors[key], model_id=model_id
+                    )
+                )
         if good:
-            self.store.replace_chunks([p.found.path for p in good], rows, dimension=dimension, model_id=model_id)
+            self.store.replace_chunks(
+                [p.found.path for p in good], rows, dimension=dimension, model_id=model_id
+            )
         new_records: list[FileRecord] = []
         events: list[FileDone] = []
         for p in batch:
@@ -365,7 +370,9 @@ class Indexer:
         self.store.upsert_records([replace(old, path=f.path, root=f.root, size=f.size, mtime_ns=f.mtime_ns)])
         self.store.remove_files([old.path])
         report.renamed += 1
-        return FileDone(f.path, Outcome.RENAMED, chunks=len(rows), done=done, total=total, renamed_from=old.path)
+        return FileDone(
+            f.path, Outcome.RENAMED, chunks=len(rows), done=done, total=total, renamed_from=old.path
+        )
 
 
 def _unchanged(record: FileRecord | None, size: int, mtime_ns: int) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class FileStatus(str, Enum):
+class FileStatus(StrEnum):
     INDEXED = "indexed"
     SKIPPED = "skipped"  # deliberately not indexed: empty, binary, too large, no text
     ERROR = "error"  # could not be read: corrupt, encrypted, unreadable, vanished
@@ -120,7 +120,7 @@ class SearchResult:
 # ---- indexing events: what `Indexer.sync` yields --------------------------------------------
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     INDEXED = "indexed"
     UNCHANGED = "unchanged"
     RENAMED = "renamed"

@@ -53,7 +53,9 @@ class ChunkSettings:
 
 @dataclass
 class EmbeddingSettings:
-    model: str = _describe("all-MiniLM-L6-v2", "Embedding model: a known name, an installed name, or a folder.")
+    model: str = _describe(
+        "all-MiniLM-L6-v2", "Embedding model: a known name, an installed name, or a folder."
+    )
     device: str = _describe("auto", "auto, cpu, cuda or mps.")
     batch_size: int = _describe(32, "Chunks embedded per batch.")
     threads: int = _describe(0, "CPU threads for embedding; 0 lets the library decide.")
@@ -62,7 +64,9 @@ class EmbeddingSettings:
 @dataclass
 class SearchSettings:
     k: int = _describe(10, "Passages returned by a search.")
-    candidates: int = _describe(50, "Candidates each retriever (vector, full text) contributes before fusion.")
+    candidates: int = _describe(
+        50, "Candidates each retriever (vector, full text) contributes before fusion."
+    )
     rrf_k: int = _describe(60, "Reciprocal-rank-fusion constant: larger flattens the rank curve.")
 
 
@@ -96,7 +100,7 @@ def settings_from_dict(raw: dict[str, Any]) -> Settings:
     sections = {f.name: f for f in dataclasses.fields(Settings) if f.name != "version"}
     built: dict[str, Any] = {}
     for name, f in sections.items():
-        section_type = f.default_factory  # type: ignore[misc]
+        section_type = f.default_factory
         built[name] = _section_from(section_type, raw.get(name))  # type: ignore[arg-type]
     return Settings(**built)
 

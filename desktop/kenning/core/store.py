@@ -142,9 +142,9 @@ class Store:
 
     def _set_meta(self, values: dict[str, str]) -> None:
         table = pa.Table.from_pylist([{"key": k, "value": v} for k, v in values.items()], schema=META_SCHEMA)
-        self._tables[META].merge_insert("key").when_matched_update_all().when_not_matched_insert_all().execute(
-            table
-        )
+        self._tables[META].merge_insert(
+            "key"
+        ).when_matched_update_all().when_not_matched_insert_all().execute(table)
 
     @property
     def embed_model(self) -> str | None:
@@ -237,9 +237,9 @@ class Store:
         if not records:
             return
         data = pa.Table.from_pylist([_row_from_record(r) for r in records], schema=FILES_SCHEMA)
-        self._tables[FILES].merge_insert("path").when_matched_update_all().when_not_matched_insert_all().execute(
-            data
-        )
+        self._tables[FILES].merge_insert(
+            "path"
+        ).when_matched_update_all().when_not_matched_insert_all().execute(data)
 
     def remove_files(self, paths: Sequence[str]) -> None:
         """Chunks first, then the record: a crash between leaves a record the next sync removes."""
@@ -294,7 +294,9 @@ def _row_from_record(record: FileRecord) -> dict[str, Any]:
     return row
 
 
-def chunk_row(chunk: Chunk, *, root: str, file_sha256: str, vector: np.ndarray, model_id: str) -> dict[str, Any]:
+def chunk_row(
+    chunk: Chunk, *, root: str, file_sha256: str, vector: np.ndarray, model_id: str
+) -> dict[str, Any]:
     search_text = chunk.search_text
     return {
         "id": chunk_id(chunk.path, chunk.ordinal),

@@ -7,6 +7,7 @@ crash mid-sync leaves no snapshot and the next run takes the full path.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable
@@ -31,10 +32,8 @@ class SyncManifest:
             return None
 
     def invalidate(self) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        except FileNotFoundError:
-            pass
 
     def save(self, records: Iterable[FileRecord]) -> None:
         files = {r.path: [r.size, r.mtime_ns, r.retry] for r in records}
