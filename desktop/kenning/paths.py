@@ -39,3 +39,21 @@ def index_dir(data: Path) -> Path:
 
 def log_dir(data: Path) -> Path:
     return data / "logs"
+
+
+def traces_file(data: Path) -> Path:
+    return data / "traces.sqlite3"
+
+
+def resources_dir() -> Path:
+    """resources/ beside the source tree, or inside a frozen bundle."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def reference_prices_file() -> Path:
+    return resources_dir() / "reference_prices.toml"

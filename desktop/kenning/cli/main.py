@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--k", type=int, default=10, help="passages to return (default 10)")
     add_common_options(search)
 
+    ask = commands.add_parser("ask", help="answer a question from your documents, with cited sources")
+    ask.add_argument("question", nargs="?", default="")
+    ask.add_argument("--from", dest="from_file", metavar="FILE", help="one question per line ('-' for stdin)")
+    ask.add_argument("--model", help="Ollama model to answer with (default: settings)")
+    ask.add_argument("--ollama-host", help="Ollama's URL (default: settings or OLLAMA_HOST)")
+    ask.add_argument("--no-llm", action="store_true", help="answer from the passages alone, without a model")
+    add_common_options(ask)
+
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
     return parser
@@ -45,6 +53,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import search_command
 
         return search_command.run
+    if name == "ask":
+        from kenning.cli import ask_command
+
+        return ask_command.run
     from kenning.cli import status_command
 
     return status_command.run

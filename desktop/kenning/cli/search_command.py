@@ -10,32 +10,33 @@ from typing import Any
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
 from kenning.core.errors import UsageError
-from kenning.core.model import SearchResult
+from kenning.core.model import Hit, SearchResult
+
+
+def hit_json(h: Hit, rank: int | None = None) -> dict[str, Any]:
+    return {
+        "rank": rank if rank is not None else h.rank,
+        "path": h.path,
+        "page": h.page,
+        "section": " > ".join(h.section),
+        "text": h.text,
+        "score": h.score,
+        "start": h.start,
+        "end": h.end,
+        "vector_score": h.vector_score,
+        "text_score": h.text_score,
+    }
 
 
 def result_json(result: SearchResult) -> dict[str, Any]:
     return {
         "query": result.query,
-        "hits": [
-            {
-                "rank": h.rank,
-                "path": h.path,
-                "page": h.page,
-                "section": " > ".join(h.section),
-                "text": h.text,
-                "score": h.score,
-                "start": h.start,
-                "end": h.end,
-                "vector_score": h.vector_score,
-                "text_score": h.text_score,
-            }
-            for h in result.hits
-        ],
+        "hits": [hit_json(h) for h in result.hits],
         "timings_ms": result.timings_ms,
     }
 
 
-def _queries(source: str) -> Iterator[str]:
+def read_lines(source: str) -> Iterator[str]:
     handle = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
     with handle:
         for line in handle:
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     retriever = workspace.retriever
     if args.from_file:
-        for query in _queries(args.from_file):
+        for query in read_lines(args.from_file):
             emit_json(result_json(retriever.search(query, k=args.k)), line=True)
         return 0
     result = retriever.search(args.query, k=args.k)

@@ -89,7 +89,9 @@ class OllamaHttpError(OllamaError):
 
 def _advice_for_status(status: int | None) -> str:
     if status in (401, 403):
-        return "The server wants a valid access token: set it under Settings → Ollama (stored in the keyring)."
+        return (
+            "The server wants a valid access token: set it under Settings → Ollama (stored in the keyring)."
+        )
     if status in (502, 503, 504):
         return "Ollama (or the proxy in front of it) is busy or restarting: try again in a moment."
     return "Try again; if it keeps happening, check Ollama's log (`ollama serve` output or server.log)."
@@ -126,3 +128,28 @@ class StreamInterrupted(OllamaError):
         self.url = url
         self.partial_text = partial_text
         self.detail = detail
+
+
+# Texts Ollama (and the llama.cpp runner under it) uses when memory runs out, e.g. a 500 with
+# `model requires more system memory (19.1 GiB) than is available (1.0 GiB)`.
+_OUT_OF_MEMORY_MARKERS = (
+    "out of memory",
+    "more system memory",
+    "requires more memory",
+    "not enough memory",
+    "insufficient memory",
+    "unable to allocate",
+    "failed to allocate",
+    "cudamalloc failed",
+)
+
+
+def error_from_reply(status: int | None, detail: str, model: str) -> OllamaError:
+    """Turn an error reply from Ollama (HTTP status, or None inside a stream) into a specific error."""
+    lowered = detail.lower()
+    if any(marker in lowered for marker in _OUT_OF_MEMORY_MARKERS):
+        return OllamaOutOfMemory(model, detail)
+    # A bare 404 ("404 page not found") means a wrong URL or a proxy path, not a missing model.
+    if status == 404 and "model" in lowered and "not found" in lowered:
+        return ModelMissing(model)
+    return OllamaHttpError(status, detail)

@@ -15,6 +15,8 @@ from typing import Any
 
 import tomli_w
 
+from kenning.core.ollama import OllamaSettings
+
 SCHEMA_VERSION = 1
 
 DEFAULT_IGNORE = (
@@ -71,12 +73,25 @@ class SearchSettings:
 
 
 @dataclass
+class AnswerSettings:
+    k: int = _describe(8, "Passages retrieved for an answer (the prompt keeps as many as fit).")
+    answer_tokens: int = _describe(512, "Tokens kept free in the model's context for the answer.")
+    cpu_watts: float = _describe(25.0, "Power the computer draws while the model runs on the CPU (W).")
+    gpu_watts: float = _describe(60.0, "Power drawn while the model runs on the GPU (W).")
+    usd_per_kwh: float = _describe(0.30, "Electricity price per kWh, for the local cost of an answer.")
+    reference_model: str = _describe("", "Cloud model to compare costs with (from reference_prices.toml).")
+    log_questions: bool = _describe(False, "Write questions and answers to the log file.")
+
+
+@dataclass
 class Settings:
     version: int = SCHEMA_VERSION
     index: IndexSettings = field(default_factory=IndexSettings)
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
+    ollama: OllamaSettings = field(default_factory=OllamaSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

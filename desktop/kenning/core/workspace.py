@@ -11,14 +11,19 @@ from functools import cached_property
 from pathlib import Path
 
 from kenning import paths
+from kenning.core.answerer import Answerer
 from kenning.core.chunker import Chunker
+from kenning.core.costs import load_reference_prices
 from kenning.core.embedder import Embedder
 from kenning.core.indexer import Indexer
 from kenning.core.model_locator import ModelLocation, locate_model
+from kenning.core.ollama import OllamaClient, apply_env, token_secret_name
 from kenning.core.retriever import Retriever
 from kenning.core.settings import Settings
+from kenning.core.secrets import SecretStore
 from kenning.core.store import Store
-from kenning.core.token_counter import token_counter_for
+from kenning.core.token_counter import TokenCounter, token_counter_for
+from kenning.core.trace_store import TraceStore
 from kenning.core.walker import IgnoreRules
 
 
@@ -41,10 +46,13 @@ class Workspace:
         return Embedder(self.model_location, device=e.device, batch_size=e.batch_size, threads=e.threads)
 
     @cached_property
+    def token_counter(self) -> TokenCounter:
+        return token_counter_for(self.model_location.folder)
+
+    @cached_property
     def chunker(self) -> Chunker:
         c = self.settings.chunking
-        counter = token_counter_for(self.model_location.folder)
-        return Chunker(counter, target_tokens=c.target_tokens, overlap_tokens=c.overlap_tokens)
+        return Chunker(self.token_counter, target_tokens=c.target_tokens, overlap_tokens=c.overlap_tokens)
 
     @cached_property
     def indexer(self) -> Indexer:
@@ -63,3 +71,28 @@ class Workspace:
     def retriever(self) -> Retriever:
         s = self.settings.search
         return Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k)
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        return SecretStore()
+
+    @cached_property
+    def ollama(self) -> OllamaClient:
+        settings = apply_env(self.settings.ollama)
+        token = self.secrets.get(token_secret_name(settings.host))
+        return OllamaClient(settings, token=token)
+
+    @cached_property
+    def traces(self) -> TraceStore:
+        return TraceStore(paths.traces_file(self.data_dir))
+
+    def answerer(self, *, use_model: bool = True) -> Answerer:
+        return Answerer(
+            self.retriever,
+            self.embedder,
+            self.token_counter,
+            self.ollama if use_model else None,
+            settings=self.settings.answer,
+            prices=load_reference_prices(paths.reference_prices_file()),
+            traces=self.traces,
+        )

@@ -1,0 +1,116 @@
+"""`kenning ask QUESTION`: a grounded, cited answer from the local model (or extractive without one)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from typing import Any
+
+from kenning.cli.context import open_workspace
+from kenning.cli.output import emit_json, say
+from kenning.cli.search_command import hit_json, read_lines
+from kenning.core.answer_model import Answer, Done, Token
+from kenning.core.answerer import Answerer
+from kenning.core.errors import KenningError, UsageError
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    trace = answer.trace
+    return {
+        "question": answer.question,
+        "status": answer.status.value,
+        "answer": answer.text,
+        "incomplete": answer.incomplete,
+        "citations": [
+            {"n": c.n, "path": c.path, "page": c.page, "quote": c.quote, "supported": c.supported}
+            for c in answer.citations
+        ],
+        "invalid_citations": answer.invalid_citations,
+        "sources": [hit_json(h, rank=i) for i, h in enumerate(answer.sources, start=1)],
+        "model": answer.model,
+        "trace": {
+            "timings_ms": trace.timings_ms,
+            "tokens": {"prompt": trace.prompt_tokens, "completion": trace.completion_tokens},
+            "tokens_per_s": trace.tokens_per_s,
+            "model_digest": trace.model_digest,
+            "retrieval_scores": trace.retrieval_scores,
+            "cost": {
+                "energy_wh": trace.cost.energy_wh,
+                "local_usd": trace.cost.local_usd,
+                "cloud_equivalent_usd": trace.cost.cloud_equivalent_usd,
+                "reference_model": trace.cost.reference_model,
+            },
+        },
+        "note": answer.note,
+        "error": {"message": answer.error, "next_step": answer.next_step} if answer.error else None,
+    }
+
+
+def _ask(answerer: Answerer, question: str, *, stream_to_terminal: bool) -> Answer:
+    final: Answer | None = None
+    for event in answerer.ask(question):
+        if isinstance(event, Token) and stream_to_terminal:
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif isinstance(event, Done):
+            final = event.answer
+    assert final is not None
+    return final
+
+
+def _print_text(answer: Answer, streamed: bool) -> None:
+    if not streamed or answer.status.value != "answered":
+        say(answer.text)
+    else:
+        say()
+    if answer.incomplete:
+        say("(incomplete answer)")
+    for c in answer.citations:
+        mark = "" if c.supported else "  (not supported by this source)"
+        say(f"[{c.n}] {c.path}" + (f" p.{c.page}" if c.page else "") + mark)
+    if answer.invalid_citations:
+        say(f"Removed citations to sources that do not exist: {answer.invalid_citations}")
+    if answer.next_step:
+        say(answer.next_step)
+    t = answer.trace
+    say(
+        f"-- {t.timings_ms.get('total', 0):.0f} ms, {t.prompt_tokens}+{t.completion_tokens} tokens, "
+        f"{t.cost.energy_wh:.3f} Wh, ${t.cost.local_usd:.5f} local, "
+        f"${t.cost.cloud_equivalent_usd:.5f} at {t.cost.reference_model or 'cloud'} prices"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.question) == bool(args.from_file):
+        raise UsageError("Give either a QUESTION or --from FILE.")
+    workspace = open_workspace(args)
+    if args.model:
+        workspace.settings.ollama.model = args.model
+    if args.ollama_host:
+        workspace.settings.ollama.host = args.ollama_host
+        workspace.settings.ollama = dataclasses.replace(workspace.settings.ollama)
+    answerer = workspace.answerer(use_model=not args.no_llm)
+    if args.from_file:
+        for question in read_lines(args.from_file):
+            emit_json(answer_json(_answer_or_error(answerer, question)), line=True)
+        return 0
+    stream = not args.json and sys.stdout.isatty()
+    answer = _ask(answerer, args.question, stream_to_terminal=stream)
+    if args.json:
+        emit_json(answer_json(answer))
+    else:
+        _print_text(answer, streamed=stream)
+    return 0 if answer.status.value != "error" else 1
+
+
+def _answer_or_error(answerer: Answerer, question: str) -> Answer:
+    """In a batch, one failing question becomes an error line; the rest still run."""
+    from kenning.core.answer_model import AnswerStatus
+
+    try:
+        return _ask(answerer, question, stream_to_terminal=False)
+    except KenningError as exc:
+        return Answer(
+            question=question, status=AnswerStatus.ERROR, text="", error=exc.message, next_step=exc.next_step
+        )

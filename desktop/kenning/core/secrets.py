@@ -1,0 +1,87 @@
+"""Secrets (an Ollama proxy token, later provider keys) kept in the system keyring, never in files.
+
+Where no keyring exists (headless Linux without a Secret Service: `NoKeyringError`) or it refuses
+(locked, access denied), a secret lives in memory for this session only, and `warning` says so,
+so the UI can tell the user why it will not be remembered. Values never reach a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import keyring
+import keyring.backends.fail
+import keyring.backends.null
+from keyring.errors import KeyringError, PasswordDeleteError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "Kenning"
+SESSION_ONLY_WARNING = "No system keyring is available, so this secret will be kept for this session only."
+
+# Backends that accept a secret without keeping it anywhere: treat them as no keyring at all.
+_NOT_PERSISTENT = (keyring.backends.fail.Keyring, keyring.backends.null.Keyring)
+
+
+class SecretStore:
+    def __init__(self, service: str = SERVICE) -> None:
+        self.service = service
+        self._memory: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._fallback_reason: str | None = None
+
+    @property
+    def persistent(self) -> bool:
+        """Whether a secret set now will still be there after a restart."""
+        if self._fallback_reason is None and isinstance(keyring.get_keyring(), _NOT_PERSISTENT):
+            self._fall_back("no keyring backend")
+        return self._fallback_reason is None
+
+    @property
+    def warning(self) -> str:
+        """Text for the user when secrets are session-only; empty when the keyring works."""
+        return "" if self.persistent else SESSION_ONLY_WARNING
+
+    def get(self, name: str) -> str | None:
+        with self._lock:
+            if name in self._memory:
+                return self._memory[name]
+        if not self.persistent:
+            return None
+        try:
+            return keyring.get_password(self.service, name)
+        except KeyringError as exc:
+            self._fall_back(type(exc).__name__)
+            return None
+
+    def set(self, name: str, value: str) -> None:
+        if self.persistent:
+            try:
+                keyring.set_password(self.service, name, value)
+            except KeyringError as exc:
+                self._fall_back(type(exc).__name__)
+            else:
+                with self._lock:
+                    self._memory.pop(name, None)
+                return
+        with self._lock:
+            self._memory[name] = value
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self._memory.pop(name, None)
+        if not self.persistent:
+            return
+        try:
+            keyring.delete_password(self.service, name)
+        except PasswordDeleteError:
+            pass  # nothing stored under that name: already deleted
+        except KeyringError as exc:
+            self._fall_back(type(exc).__name__)
+
+    def _fall_back(self, reason: str) -> None:
+        if self._fallback_reason is None:
+            # The reason is an exception class name or a fixed phrase: never a secret or its value.
+            log.warning("system keyring unavailable (%s): secrets are kept for this session only", reason)
+            self._fallback_reason = reason
