@@ -8,9 +8,9 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from tests.fakes.llama_server import LlamaOllamaServer
 
 from kenning.core.ollama import ChatChunk, ChatDone, OllamaClient, OllamaSettings, apply_env
-from tests.fakes.llama_server import LlamaOllamaServer
 
 QUESTION = [
     {"role": "system", "content": "Answer in one short sentence."},
@@ -20,7 +20,9 @@ QUESTION = [
 
 @pytest.fixture
 def smollm2(llama_ollama: LlamaOllamaServer) -> Iterator[OllamaClient]:
-    settings = OllamaSettings(host=llama_ollama.url, model="smollm2:135m", num_gpu=0, first_token_timeout_s=120)
+    settings = OllamaSettings(
+        host=llama_ollama.url, model="smollm2:135m", num_gpu=0, first_token_timeout_s=120
+    )
     with OllamaClient(settings) as client:
         yield client
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from tests.fakes.fake_ollama import FakeOllama
 from tests.fakes.llama_server import LlamaOllamaServer, find_smollm2_gguf
 

@@ -12,6 +12,7 @@ model cannot hold a test for minutes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import mmap
@@ -39,7 +40,19 @@ def find_smollm2_gguf() -> Path | None:
 
 
 # GGUF value types: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_SCALARS = {
+    0: "<B",
+    1: "<b",
+    2: "<H",
+    3: "<h",
+    4: "<I",
+    5: "<i",
+    6: "<f",
+    7: "<?",
+    10: "<Q",
+    11: "<q",
+    12: "<d",
+}
 _STRING, _ARRAY = 8, 9
 
 
@@ -206,10 +219,8 @@ class _Handler(ProtocolHandler):
         elif self.path == "/api/show":
             self._show()
         else:
-            try:
+            with contextlib.suppress(ClientGone):  # the client left: generation already stopped
                 self._chat(body)
-            except ClientGone:
-                pass
 
     def _show(self) -> None:
         owner = self.owner
@@ -287,10 +298,12 @@ def _engine_request(body: dict[str, Any], default_max_tokens: int, stream: bool)
     options = body.get("options") or {}
     num_predict = options.get("num_predict")
     request: dict[str, Any] = {
-        "messages": [{"role": m.get("role", "user"), "content": m.get("content", "")} for m in body["messages"]],
+        "messages": [
+            {"role": m.get("role", "user"), "content": m.get("content", "")} for m in body["messages"]
+        ],
         "max_tokens": num_predict if isinstance(num_predict, int) and num_predict > 0 else default_max_tokens,
         "stream": stream,
-        "cache_prompt": False,  # so prompt_eval_count counts the whole prompt every time, as the trace expects
+        "cache_prompt": False,  # prompt_eval_count then counts the whole prompt, every time
     }
     if stream:
         request["stream_options"] = {"include_usage": True}

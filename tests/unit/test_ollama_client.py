@@ -10,6 +10,7 @@ from typing import Any
 
 import ollama
 import pytest
+from tests.fakes.fake_ollama import OUT_OF_MEMORY, FakeOllama
 
 from kenning.core.ollama import (
     DEFAULT_HOST,
@@ -32,7 +33,6 @@ from kenning.core.ollama_errors import (
     error_from_reply,
     start_ollama_advice,
 )
-from tests.fakes.fake_ollama import OUT_OF_MEMORY, FakeOllama
 
 QUESTION = [{"role": "user", "content": "What is the capital of France?"}]
 LONG_REPLY = " ".join(f"word{i}" for i in range(400))
@@ -102,7 +102,10 @@ def test_cpu_mode_sends_num_gpu_zero_and_auto_leaves_it_out() -> None:
 
 def test_request_options_and_model_override_the_settings() -> None:
     request = build_chat_request(
-        OllamaSettings(model="llama3.2"), QUESTION, model="qwen2.5:0.5b", options={"temperature": 0.0, "seed": 7}
+        OllamaSettings(model="llama3.2"),
+        QUESTION,
+        model="qwen2.5:0.5b",
+        options={"temperature": 0.0, "seed": 7},
     )
     assert request["model"] == "qwen2.5:0.5b"
     assert request["options"] == {"num_ctx": 4096, "temperature": 0.0, "seed": 7}
@@ -175,7 +178,9 @@ def test_list_models_reads_details_and_context_length(connect: Connect, fake_oll
     assert model.digest == fake.digest
 
 
-def test_show_fills_size_and_digest_from_the_installed_list(connect: Connect, fake_ollama: FakeOllama) -> None:
+def test_show_fills_size_and_digest_from_the_installed_list(
+    connect: Connect, fake_ollama: FakeOllama
+) -> None:
     model = connect().show("llama3.2")
     assert model.context_length == 131072
     assert model.size == fake_ollama.models["llama3.2:latest"].size
@@ -204,7 +209,9 @@ def test_pull_reports_byte_progress_then_success(connect: Connect, fake_ollama: 
     assert "qwen2.5:0.5b" in [m.name for m in connect().list_models()]
 
 
-def test_cancelling_a_pull_stops_the_stream_and_the_download(connect: Connect, fake_ollama: FakeOllama) -> None:
+def test_cancelling_a_pull_stops_the_stream_and_the_download(
+    connect: Connect, fake_ollama: FakeOllama
+) -> None:
     fake_ollama.pull_step_bytes = 1_000_000  # ~400 progress records
     fake_ollama.pull_delay_s = 0.02
     cancel = threading.Event()
@@ -314,7 +321,12 @@ def test_bearer_token_goes_in_the_authorization_header(connect: Connect, fake_ol
 def test_server_not_running_is_reported_fast(connect: Connect) -> None:
     url = closed_port_url()
     client = connect(host=url)
-    for call in (client.version, client.list_models, lambda: client.chat(QUESTION), lambda: list(client.pull("m"))):
+    for call in (
+        client.version,
+        client.list_models,
+        lambda: client.chat(QUESTION),
+        lambda: list(client.pull("m")),
+    ):
         started = time.monotonic()
         with pytest.raises(OllamaUnavailable) as caught:
             call()

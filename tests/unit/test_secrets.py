@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import keyring
 import keyring.backend
@@ -16,11 +16,13 @@ from kenning.core.secrets import SERVICE, SESSION_ONLY_WARNING, SecretStore
 
 TOKEN = "s3cret-token-value"
 
+Install = Callable[[keyring.backend.KeyringBackend], keyring.backend.KeyringBackend]
+
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """A working keyring that keeps its entries in a dict."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,7 +47,7 @@ class LockedKeyring(MemoryKeyring):
 
 
 @pytest.fixture
-def use_keyring() -> Iterator[object]:
+def use_keyring() -> Iterator[Install]:
     before = keyring.get_keyring()
 
     def install(backend: keyring.backend.KeyringBackend) -> keyring.backend.KeyringBackend:
@@ -56,8 +58,9 @@ def use_keyring() -> Iterator[object]:
     keyring.set_keyring(before)
 
 
-def test_secrets_go_to_the_keyring(use_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_secrets_go_to_the_keyring(use_keyring: Install) -> None:
     backend = use_keyring(MemoryKeyring())
+    assert isinstance(backend, MemoryKeyring)
     store = SecretStore()
     assert store.persistent and store.warning == ""
     store.set("ollama-token:http://gpu:11434", TOKEN)
@@ -69,7 +72,7 @@ def test_secrets_go_to_the_keyring(use_keyring) -> None:  # type: ignore[no-unty
 
 
 def test_without_a_keyring_secrets_live_for_the_session(
-    use_keyring,  # type: ignore[no-untyped-def]
+    use_keyring: Install,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     use_keyring(keyring.backends.fail.Keyring())
@@ -85,7 +88,7 @@ def test_without_a_keyring_secrets_live_for_the_session(
     assert TOKEN not in caplog.text
 
 
-def test_a_keyring_that_discards_secrets_counts_as_none(use_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_a_keyring_that_discards_secrets_counts_as_none(use_keyring: Install) -> None:
     use_keyring(keyring.backends.null.Keyring())
     store = SecretStore()
     store.set("token", TOKEN)
@@ -93,7 +96,7 @@ def test_a_keyring_that_discards_secrets_counts_as_none(use_keyring) -> None:  #
 
 
 def test_a_refusing_keyring_falls_back_with_the_warning(
-    use_keyring,  # type: ignore[no-untyped-def]
+    use_keyring: Install,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     use_keyring(LockedKeyring())

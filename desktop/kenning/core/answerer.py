@@ -195,7 +195,7 @@ class Answerer:
                 return price
         return self.prices[0] if self.prices else None
 
-    def _model_info(self) -> "_ModelSummary":
+    def _model_info(self) -> _ModelSummary:
         assert self.chat is not None
         name = self.chat.settings.model
         if not name:  # none chosen yet: use the first installed model rather than refuse

@@ -86,7 +86,7 @@ def check_citations(text: str, sources: Sequence[Hit], embed: Embed | None = Non
     citations = []
     for (sentence, n), similarity in zip(pairs, similarities, strict=True):
         source = sources[n - 1]
-        quote, lexical = _best_quote(sentence, source.text)
+        quote, _ = _best_quote(sentence, source.text)
         whole = coverage(content_terms(sentence), source.text)
         supported = whole >= LEXICAL_MIN or similarity >= EMBEDDING_MIN
         citations.append(

@@ -498,8 +498,11 @@ class OllamaClient:
                 return StreamInterrupted(
                     url, partial, f"no token for {self.settings.first_token_timeout_s:g} s"
                 )
-            seconds = {"meta": META_READ_TIMEOUT_S, "chat": self.settings.first_token_timeout_s}
-            return OllamaTimeout(url, "first token", seconds.get(context, PULL_STALL_TIMEOUT_S))
+            if context == "chat":
+                return OllamaTimeout(url, "first token", self.settings.first_token_timeout_s)
+            return OllamaTimeout(
+                url, "reply", META_READ_TIMEOUT_S if context == "meta" else PULL_STALL_TIMEOUT_S
+            )
         if isinstance(exc, httpx.TransportError):
             if context == "chat":
                 return StreamInterrupted(url, partial, str(exc) or type(exc).__name__)

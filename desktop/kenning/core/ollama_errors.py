@@ -98,18 +98,21 @@ def _advice_for_status(status: int | None) -> str:
 
 
 class OllamaTimeout(OllamaError):
-    """Ollama did not connect, or did not start answering, within the configured time."""
+    """Ollama did not connect, or did not answer, in time; `phase` is "connect", "first token" or "reply"."""
 
     def __init__(self, url: str, phase: str, seconds: float) -> None:
         if phase == "connect":
             message = f"Ollama at {url} did not accept a connection within {seconds:g} s."
             step = "Check the Ollama host in Settings and the network, or raise the connect timeout."
-        else:
+        elif phase == "first token":
             message = f"Ollama at {url} did not start answering within {seconds:g} s."
             step = (
                 "The model may still be loading or the prompt is long: try again, raise the "
                 "first-token timeout in Settings, or choose a smaller model."
             )
+        else:  # "reply": a quick request (list, show, a stalled download) got no reply in time
+            message = f"Ollama at {url} did not reply within {seconds:g} s."
+            step = "Ollama may be overloaded or stuck: try again, or restart it."
         super().__init__(message, step)
         self.url = url
         self.phase = phase

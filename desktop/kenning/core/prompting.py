@@ -99,18 +99,21 @@ def build_prompt(
     blocks: list[str] = []
     used_hits: list[Hit] = []
     shortened: list[int] = []
-    sizes = estimate_tokens(counter, [h.text for h in hits])
-    for hit, size in zip(hits, sizes, strict=True):
+    for hit in hits:
         n = len(used_hits) + 1
-        text = hit.text
+        block = format_source(n, hit, hit.text)
+        size = estimate_tokens(counter, [block])[0]
         if size > budget:
-            text = _fit_sentences(counter, hit.text, budget - _MESSAGE_OVERHEAD)
+            header = estimate_tokens(counter, [format_source(n, hit, "")])[0]
+            text = _fit_sentences(counter, hit.text, budget - header)
             if not text:
                 continue
-            text += " […]"
+            block = format_source(n, hit, text + " […]")
+            size = estimate_tokens(counter, [block])[0]
+            if size > budget:
+                continue
             shortened.append(n)
-            size = estimate_tokens(counter, [text])[0]
-        blocks.append(format_source(n, hit, text))
+        blocks.append(block)
         used_hits.append(hit)
         budget -= size
     body = "Sources:\n" + "\n\n".join(blocks) + "\n\n" + user_tail

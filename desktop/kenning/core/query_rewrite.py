@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from kenning.core.errors import KenningError
 from kenning.core.prompting import Turn
-from kenning.core.text_overlap import content_terms
+from kenning.core.text_overlap import content_terms, stem
 
 REWRITE_PROMPT = (
     "Rewrite the user's last question so it can be understood without the conversation. "
@@ -28,7 +28,8 @@ def cheap_rewrite(question: str, history: Sequence[Turn]) -> str:
     if not history or not needs_context(question):
         return question
     previous = history[-1].question
-    carried = [w for w in re.findall(r"[\w.+-]+", previous) if w.lower() in content_terms(previous)]
+    terms = content_terms(previous)
+    carried = [w for w in re.findall(r"[\w+-]+", previous) if stem(w.lower()) in terms]
     missing = [w for w in dict.fromkeys(carried) if w.lower() not in question.lower()]
     return f"{question} ({' '.join(missing)})" if missing else question
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*[A-Za-z0-9]|[A-Za-z0-9]")
 # A boundary: end punctuation followed by a capital, digit or bracket ("i.e. the" is not one), or a newline.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[#*-])|\n+")
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers him his how i if in into is it its itself just me more most my no nor not of
-    off on once only or other our out over own same she should so some such than that the their them then
-    there these they this those through to too under until up very was we were what when where which while
-    who whom why will with would you your yours use used using want wants get gets one way tell know need
-    does doesn't don't which much many""".split()
-)
+_STOP_WORDS_TEXT = """
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers him his how i if in into is it its itself just me more most my no nor not of
+off on once only or other our out over own same she should so some such than that the their them
+then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours use used using want wants get gets one way
+tell know need does doesn't don't which much many
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 def stem(word: str) -> str:
@@ -40,7 +42,7 @@ def coverage(terms: set[str], text: str) -> float:
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     cuts = [0, *(m.end() for m in _BOUNDARY.finditer(text)), len(text)]
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

@@ -19,8 +19,8 @@ from kenning.core.indexer import Indexer
 from kenning.core.model_locator import ModelLocation, locate_model
 from kenning.core.ollama import OllamaClient, apply_env, token_secret_name
 from kenning.core.retriever import Retriever
-from kenning.core.settings import Settings
 from kenning.core.secrets import SecretStore
+from kenning.core.settings import Settings
 from kenning.core.store import Store
 from kenning.core.token_counter import TokenCounter, token_counter_for
 from kenning.core.trace_store import TraceStore
