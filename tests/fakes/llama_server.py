@@ -116,6 +116,8 @@ class LlamaOllamaServer:
         self._load_reported = threading.Lock()
         self._load_pending = True
         self._engine: Any = None
+        self._idle = threading.Condition()
+        self._generating = 0
         self._digest: str | None = None
         self.server = ServerThread(_Handler, self)
 
@@ -141,7 +143,11 @@ class LlamaOllamaServer:
         return self
 
     def stop(self) -> None:
-        self.server.stop()
+        self.server.stop()  # stream callbacks see `stopping` and end their generation
+        # Free the engine only once no request is inside it: a thread still in llama.cpp when the
+        # interpreter exits aborts the process ("FATAL: exception not rethrown").
+        with self._idle:
+            self._idle.wait_for(lambda: self._generating == 0, timeout=60)
         self._engine = None  # the engine's destructor stops its loop and frees the model
 
     def take_load_duration(self) -> int:
@@ -151,9 +157,18 @@ class LlamaOllamaServer:
         return self.load_ns if pending else 0
 
     def generate(self, request: dict[str, Any], on_chunk: Any = None) -> Any:
-        if on_chunk is None:
-            return self._engine.handle_chat_completions(request)
-        return self._engine.handle_chat_completions(request, on_chunk)
+        with self._idle:
+            if self.server.stopping.is_set():
+                raise ClientGone
+            self._generating += 1
+        try:
+            if on_chunk is None:
+                return self._engine.handle_chat_completions(request)
+            return self._engine.handle_chat_completions(request, on_chunk)
+        finally:
+            with self._idle:
+                self._generating -= 1
+                self._idle.notify_all()
 
     @property
     def architecture(self) -> str:
@@ -273,7 +288,7 @@ class _Handler(ProtocolHandler):
                         self.send_record(_ollama_message(owner.name, text, done=False))
             except ClientGone:
                 state["gone"] = True
-            return bool(state["gone"])
+            return bool(state["gone"]) or self.server.stopping.is_set()
 
         result = owner.generate(request, on_chunk)
         if state["gone"]:

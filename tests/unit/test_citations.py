@@ -7,16 +7,22 @@ import pytest
 from kenning.core.citations import check_citations
 from kenning.core.model import Hit
 
+EXPIRES = (
+    "ExpiresByType image/gif A2592000 makes GIF images expire after a month in the client's cache. "
+    "HTML documents are good for a week."
+)
+TIMEOUT = "The Readline variable keyseq-timeout is specified in milliseconds. The default value is 500."
 SOURCES = [
-    Hit(1, "/d/expires.docx", None, (), "ExpiresByType image/gif A2592000 makes GIF images expire after a month "
-        "in the client's cache. HTML documents are good for a week.", 1.0, 0, 100),
-    Hit(2, "/d/bash.pdf", 131, (), "The Readline variable keyseq-timeout is specified in milliseconds. "
-        "The default value is 500.", 1.0, 0, 80),
-]  # fmt: skip
+    Hit(1, "/d/expires.docx", None, (), EXPIRES, 1.0, 0, 100),
+    Hit(2, "/d/bash.pdf", 131, (), TIMEOUT, 1.0, 0, 80),
+]
 
 
 def test_valid_citations_carry_path_page_and_the_supporting_sentence(embedder: Any) -> None:
-    text = "GIF images expire from the client's cache after a month [1]. The keyseq-timeout default is 500 milliseconds [2]."
+    text = (
+        "GIF images expire from the client's cache after a month [1]. "
+        "The keyseq-timeout default is 500 milliseconds [2]."
+    )
     checked = check_citations(text, SOURCES, embedder.embed)
     assert checked.invalid == []
     assert [(c.n, c.path, c.page, c.supported) for c in checked.citations] == [

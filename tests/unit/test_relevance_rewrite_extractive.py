@@ -34,7 +34,7 @@ def test_extractive_answers_mark_the_sentences_that_match_the_question() -> None
     text = "Intro line about logs. The default timeout is 500 milliseconds. Unrelated closing remark."
     hits = [hit(text, 0.5, path="/d/bash.pdf")]
     marks = best_sentences("What is the default timeout?", hits)
-    assert [text[m.start : m.end] for m in marks][0] == "The default timeout is 500 milliseconds."
+    assert next(text[m.start : m.end] for m in marks) == "The default timeout is 500 milliseconds."
     rendered = extractive_text(hits, marks, "Ollama is not reachable")
     assert rendered.startswith("No language model was used (Ollama is not reachable)")
     assert "[1] bash.pdf: The default timeout is 500 milliseconds." in rendered

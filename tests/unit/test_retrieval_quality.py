@@ -12,16 +12,41 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.helpers.retrieval_eval import load_questions, run_questions, score
 
 from kenning.core.model import SyncFinished
-from tests.helpers.retrieval_eval import load_questions, run_questions, score
 
 pytestmark = pytest.mark.slow
 
-SUBSET = (
-    "d016 d019 d021 d022 d023 d026 d033 d034 d038 d040 d041 d042 d043 d044 d045 "
-    "d046 d047 d048 d049 d050 d052 d053 d054 d056 d057 d062 d065"
-).split()
+SUBSET = [
+    "d016",
+    "d019",
+    "d021",
+    "d022",
+    "d023",
+    "d026",
+    "d033",
+    "d034",
+    "d038",
+    "d040",
+    "d041",
+    "d042",
+    "d043",
+    "d044",
+    "d045",
+    "d046",
+    "d047",
+    "d048",
+    "d049",
+    "d050",
+    "d052",
+    "d053",
+    "d054",
+    "d056",
+    "d057",
+    "d062",
+    "d065",
+]
 FLOOR_HIT5 = 0.88
 FLOOR_MRR10 = 0.75
 

@@ -7,10 +7,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from kenning import __version__
+from kenning import __version__, paths
 from kenning.cli.context import add_common_options
 from kenning.cli.output import emit_json, warn
 from kenning.core.errors import KenningError, UsageError
+from kenning.core.log_setup import configure_logging
 
 log = logging.getLogger("kenning")
 
@@ -38,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--no-llm", action="store_true", help="answer from the passages alone, without a model")
     add_common_options(ask)
 
+    doctor = commands.add_parser(
+        "doctor", help="check Ollama, models, the embedding model, the index, keyring"
+    )
+    add_common_options(doctor)
+
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
     return parser
@@ -53,6 +59,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import search_command
 
         return search_command.run
+    if name == "doctor":
+        from kenning.cli import doctor_command
+
+        return doctor_command.run
     if name == "ask":
         from kenning.cli import ask_command
 
@@ -71,9 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    logging.basicConfig(
-        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
+    try:
+        configure_logging(paths.log_dir(paths.data_dir(getattr(args, "data_dir", None))))
+    except OSError:  # a read-only data dir must not stop a search
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     try:
         return _command(args.command)(args)
     except UsageError as exc:
