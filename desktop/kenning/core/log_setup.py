@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+_HANDLER_NAME = "kenning"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -36,17 +37,18 @@ def configure_logging(log_dir: Path, *, stderr_level: int = logging.WARNING) -> 
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "kenning.log"
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_kenning", False):
-            root.removeHandler(handler)
+    for old in list(root.handlers):
+        if old.get_name() == _HANDLER_NAME:  # configured before (tests, a second run in one process)
+            root.removeHandler(old)
     to_file = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=4, encoding="utf-8")
     to_file.setFormatter(JsonLinesFormatter())
     to_file.setLevel(logging.INFO)
     to_stderr = logging.StreamHandler()
     to_stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     to_stderr.setLevel(stderr_level)
+    handler: logging.Handler
     for handler in (to_file, to_stderr):
-        handler._kenning = True  # type: ignore[attr-defined]
+        handler.set_name(_HANDLER_NAME)
         root.addHandler(handler)
     root.setLevel(logging.INFO)
     # Libraries' chatter stays out of the user's log unless it is a warning.
