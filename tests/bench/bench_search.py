@@ -19,6 +19,7 @@ index), printing p50/p95 of the total and of each stage.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -44,8 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     add("--rows", type=int, default=100_000, help="chunks in the grown index (default 100000)")
     add("--queries", type=int, default=50, help="questions to run (default 50)")
     add("--noise", type=float, default=0.015, help="per-dimension noise added to copied vectors")
-    parser.add_argument("--skip-before", action="store_true", help="do not measure before optimize()")
-    parser.add_argument("--work-dir", type=Path, help="keep the index here (default: a temp dir)")
+    add("--threads", type=int, default=0, help="embedding.threads setting (default 0: torch decides)")
+    add("--skip-before", action="store_true", help="do not measure before optimize()")
+    add("--work-dir", type=Path, help="keep the index here (default: a temp dir)")
     args = parser.parse_args(argv)
 
     work = scratch_dir(args.work_dir, "kenning-bench-search-")
@@ -76,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     from kenning.core.settings import Settings
     from kenning.core.workspace import Workspace
 
-    workspace = Workspace(data_dir=data_dir, settings=Settings())
+    settings = Settings()
+    settings.embedding.threads = args.threads
+    workspace = Workspace(data_dir=data_dir, settings=settings)
     store = workspace.store
     seed_rows = store.count_chunks()
     print(f"seed: {seed_rows} chunks; indices: {_indices(store)}")
@@ -131,8 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     recall = vector_recall(store, workspace.embedder, queries, retriever.candidates)
     print(f"vector side: ANN top-{retriever.candidates} recall against an exact scan, mean {recall:.3f}")
 
+    heading("query embedding alone: 1 torch thread vs several, alternating query by query")
+    threads = thread_comparison(workspace.embedder, queries)
+    for name, values in threads.items():
+        print(f"  {name:22} p50 {percentile(values, 50):7.1f} ms  p95 {percentile(values, 95):7.1f} ms")
+
     heading("result")
-    print(f"{store.count_chunks():,} chunks, {len(queries)} queries, k=10, candidates {retriever.candidates}")
+    print(
+        f"{store.count_chunks():,} chunks, {len(queries)} queries, k=10, candidates {retriever.candidates}, "
+        f"embedding threads setting {args.threads} ({'torch default' if args.threads == 0 else 'set'})"
+    )
     print(f"{'':28} {'p50 total':>10} {'p95 total':>10} {'p50 embed':>10} {'p50 vector':>11} {'p50 text':>9}")
     for name, timing in results.items():
         print(
@@ -214,6 +226,25 @@ def measure(retrievers: dict[str, Any], queries: list[str]) -> dict[str, dict[st
             for stage in STAGES:
                 timings[name][stage].append(float(result.timings_ms.get(stage, 0.0)))
     return timings
+
+
+def thread_comparison(embedder: Any, queries: list[str]) -> dict[str, list[float]]:
+    import torch
+
+    configured = torch.get_num_threads()
+    other = configured if configured > 1 else max(2, os.cpu_count() or 2)
+    name_other = f"{other} threads" + (" (as run)" if other == configured else "")
+    out: dict[str, list[float]] = {"1 thread": [], name_other: []}
+    try:
+        for query in queries:
+            for name, count in (("1 thread", 1), (name_other, other)):
+                torch.set_num_threads(count)
+                started = time.perf_counter()
+                embedder.embed_query(query)
+                out[name].append((time.perf_counter() - started) * 1000)
+    finally:
+        torch.set_num_threads(configured)
+    return out
 
 
 def vector_recall(store: Any, embedder: Any, queries: list[str], k: int) -> float:

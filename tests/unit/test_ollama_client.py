@@ -176,6 +176,7 @@ def test_list_models_reads_details_and_context_length(connect: Connect, fake_oll
     assert (model.family, model.parameter_size, model.quantization) == ("llama", "3.2B", "Q4_K_M")
     assert model.context_length == 131072
     assert model.digest == fake.digest
+    assert model.capabilities == ("completion",)
 
 
 def test_show_fills_size_and_digest_from_the_installed_list(
@@ -305,6 +306,15 @@ def test_cancel_while_waiting_for_the_first_token(connect: Connect, fake_ollama:
     assert fake_ollama.client_gone.wait(2)
 
 
+def test_abandoning_a_stream_closes_its_connection(connect: Connect, fake_ollama: FakeOllama) -> None:
+    fake_ollama.reply = LONG_REPLY
+    fake_ollama.token_delay_s = 0.02
+    events = connect().chat_stream(QUESTION)
+    next(events)
+    events.close()  # what a `break` out of the loop does once the generator is dropped
+    assert fake_ollama.client_gone.wait(2)
+
+
 def test_bearer_token_goes_in_the_authorization_header(connect: Connect, fake_ollama: FakeOllama) -> None:
     client = connect(token="s3cret")
     client.list_models()
@@ -390,3 +400,31 @@ def test_a_stream_that_stalls_after_some_tokens_keeps_them(connect: Connect, fak
     with pytest.raises(StreamInterrupted) as caught:
         collect(connect(first_token_timeout_s=0.5).chat_stream(QUESTION))
     assert caught.value.partial_text == "one"
+
+
+@pytest.fixture
+def unanswered_url() -> Iterator[str]:
+    """A port whose accept queue is full: the kernel drops new SYNs, so connecting hangs."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    yield f"http://127.0.0.1:{port}"
+    for sock in [*fillers, server]:
+        sock.close()
+
+
+def test_a_server_that_never_accepts_hits_the_connect_timeout(connect: Connect, unanswered_url: str) -> None:
+    client = connect(host=unanswered_url, connect_timeout_s=0.3)
+    for call in (client.version, lambda: client.chat(QUESTION)):
+        started = time.monotonic()
+        with pytest.raises(OllamaTimeout) as caught:
+            call()
+        assert time.monotonic() - started < 1.5
+        assert caught.value.phase == "connect"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from typing import Any
 
@@ -89,7 +88,6 @@ def run(args: argparse.Namespace) -> int:
         workspace.settings.ollama.model = args.model
     if args.ollama_host:
         workspace.settings.ollama.host = args.ollama_host
-        workspace.settings.ollama = dataclasses.replace(workspace.settings.ollama)
     answerer = workspace.answerer(use_model=not args.no_llm)
     if args.from_file:
         for question in read_lines(args.from_file):

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from kenning import paths
+from kenning.core.ollama_request import apply_env
 from kenning.core.settings import load_settings
 from kenning.core.workspace import Workspace
 
@@ -19,4 +20,6 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
     data_dir: Path = paths.data_dir(args.data_dir)
-    return Workspace(data_dir=data_dir, settings=load_settings(paths.settings_file()))
+    settings = load_settings(paths.settings_file())
+    settings.ollama = apply_env(settings.ollama)  # OLLAMA_HOST beats the file; command-line flags beat both
+    return Workspace(data_dir=data_dir, settings=settings)

@@ -96,6 +96,14 @@ class Answerer:
             answer = self._extractive(answer, hits, _short_reason(exc))
             answer.next_step = exc.next_step
             yield Done(self._finish(answer, timer))
+        except KenningError as exc:
+            # The model failed before it wrote anything (timeout, out of memory, HTTP error): say
+            # so, with the way out, and still show the passages that were found.
+            answer = self._extractive(answer, hits, "the model failed")
+            answer.status = AnswerStatus.ERROR
+            answer.error = exc.message
+            answer.next_step = exc.next_step
+            yield Done(self._finish(answer, timer))
 
     # ---- generation ------------------------------------------------------------------------
     def _generate(

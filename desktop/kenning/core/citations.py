@@ -51,7 +51,7 @@ def _cited_sentences(text: str) -> list[tuple[str, list[int]]]:
             result[-1] = (sentence, numbers + extra)
             piece = piece[lead.end() :]
         numbers = [n for m in _MARK.finditer(piece) for n in numbers_in(m.group(1))]
-        plain = _MARK.sub("", piece).strip()
+        plain = re.sub(r"\s+([.,;:!?])", r"\1", _MARK.sub("", piece)).strip()
         if plain or numbers:
             result.append((plain, numbers))
     return result

@@ -22,7 +22,6 @@ from kenning.core.chunker import Chunker
 from kenning.core.embedder import Embedder
 from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
 from kenning.core.file_reader import read_file
-from kenning.core.loaders import load_document
 from kenning.core.model import (
     Chunk,
     FileDone,
@@ -249,6 +248,8 @@ class Indexer:
             prepared.renamed_from = renames.claim(content.sha256)
             if prepared.renamed_from is not None:
                 return prepared
+            from kenning.core.loaders import load_document  # parsers load only when a file needs them
+
             doc = load_document(f.path, content.data)
             prepared.loader = doc.loader
             prepared.pages = doc.pages or 0

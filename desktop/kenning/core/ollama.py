@@ -13,14 +13,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 import socket
 import ssl
 import threading
 import time
-import urllib.parse
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -36,10 +33,34 @@ from kenning.core.ollama_errors import (
     StreamInterrupted,
     error_from_reply,
 )
+from kenning.core.ollama_request import (
+    DEFAULT_HOST,
+    OllamaSettings,
+    apply_env,
+    bad_host,
+    build_chat_request,
+    normalize_host,
+    token_secret_name,
+)
+from kenning.core.ollama_types import ChatChunk, ChatDone, ChatReply, ModelInfo, PullProgress
+
+__all__ = [
+    "DEFAULT_HOST",
+    "ChatChunk",
+    "ChatDone",
+    "ChatReply",
+    "ModelInfo",
+    "OllamaClient",
+    "OllamaSettings",
+    "PullProgress",
+    "apply_env",
+    "build_chat_request",
+    "normalize_host",
+    "token_secret_name",
+]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOST = "http://127.0.0.1:11434"
 # list/show/version are answered from disk: a server that sits on them longer than this is stuck.
 META_READ_TIMEOUT_S = 10.0
 # Ollama is silent while it verifies a multi-GB download, so a pull tolerates long gaps.
@@ -50,157 +71,6 @@ _CLIENT_ERRORS = (ollama.ResponseError, ConnectionError, httpx.HTTPError, httpx.
 
 Context = Literal["meta", "chat", "pull"]
 T = TypeVar("T")
-
-
-def _describe(default: Any, text: str) -> Any:
-    return field(default=default, metadata={"help": text})
-
-
-@dataclass
-class OllamaSettings:
-    host: str = _describe(
-        DEFAULT_HOST, "Ollama's address; the OLLAMA_HOST environment variable overrides it."
-    )
-    model: str = _describe("", "Chat model used to answer (an installed Ollama model name).")
-    num_gpu: str | int = _describe("auto", "auto lets Ollama use the GPU; 0 runs on the CPU only.")
-    num_ctx: int = _describe(4096, "Context window in tokens; larger needs more memory.")
-    temperature: float = _describe(0.1, "Sampling temperature: low keeps answers close to the sources.")
-    keep_alive: str = _describe("5m", "How long Ollama keeps the model loaded after an answer.")
-    connect_timeout_s: float = _describe(3.0, "Seconds to wait for Ollama to accept a connection.")
-    first_token_timeout_s: float = _describe(
-        60.0, "Seconds to wait for the first token (covers model load and reading the prompt)."
-    )
-
-
-def apply_env(settings: OllamaSettings, environ: Mapping[str, str] | None = None) -> OllamaSettings:
-    """The settings with OLLAMA_HOST applied; call where settings are loaded, not in the client."""
-    env = os.environ if environ is None else environ
-    host = env.get("OLLAMA_HOST", "").strip()
-    return replace(settings, host=host) if host else settings
-
-
-def normalize_host(host: str) -> str:
-    """Ollama's own reading of a host ("0.0.0.0", ":11434", "gpu-box:8080/ollama") as a full URL."""
-    text = host.strip() or DEFAULT_HOST
-    scheme, _, rest = text.partition("://")
-    default_port = {"http": 80, "https": 443}.get(scheme, 11434)
-    if not rest:
-        scheme, rest, default_port = "http", text, 11434
-    try:
-        split = urllib.parse.urlsplit(f"{scheme}://{rest}")
-        port = split.port or default_port
-    except ValueError as exc:
-        raise _bad_host(host) from exc
-    name = split.hostname or "127.0.0.1"
-    if scheme not in ("http", "https") or any(c.isspace() for c in name):
-        raise _bad_host(host)
-    name = f"[{name}]" if ":" in name else name
-    path = split.path.strip("/")
-    return f"{scheme}://{name}:{port}" + (f"/{path}" if path else "")
-
-
-def _bad_host(host: str) -> OllamaUnavailable:
-    return OllamaUnavailable(
-        host,
-        message=f"'{host}' is not a valid Ollama address.",
-        next_step="Set the Ollama host in Settings to a URL like http://127.0.0.1:11434.",
-    )
-
-
-def token_secret_name(host: str) -> str:
-    """The keyring entry holding the bearer token for an Ollama behind a proxy (one per host)."""
-    return f"ollama-token:{normalize_host(host)}"
-
-
-def _num_gpu_option(value: str | int) -> int | None:
-    """None leaves the choice to Ollama; 0 keeps the model on the CPU."""
-    if isinstance(value, int):
-        return value
-    text = value.strip().lower()
-    if text == "cpu":
-        return 0
-    return int(text) if text.isdigit() else None
-
-
-def build_chat_request(
-    settings: OllamaSettings,
-    messages: Sequence[Mapping[str, str]],
-    *,
-    model: str | None = None,
-    options: Mapping[str, Any] | None = None,
-    stream: bool = True,
-) -> dict[str, Any]:
-    """The /api/chat request body for these settings; `options` override the settings' options."""
-    chosen = (model or settings.model).strip()
-    if not chosen:
-        raise NoModelChosen()
-    merged: dict[str, Any] = {"num_ctx": settings.num_ctx, "temperature": settings.temperature}
-    num_gpu = _num_gpu_option(settings.num_gpu)
-    if num_gpu is not None:
-        merged["num_gpu"] = num_gpu
-    merged.update(options or {})
-    return {
-        "model": chosen,
-        "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
-        "stream": stream,
-        "options": merged,
-        "keep_alive": settings.keep_alive,
-    }
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    name: str
-    size: int | None  # bytes on disk; None when only /api/show was asked
-    family: str
-    parameter_size: str
-    quantization: str
-    context_length: int | None  # the model's trained context, from show's "<family>.context_length"
-    digest: str | None
-    capabilities: tuple[str, ...] = ()  # "completion" can chat; an embedding-only model lacks it
-
-
-@dataclass(frozen=True)
-class PullProgress:
-    status: str
-    completed: int | None = None
-    total: int | None = None
-    digest: str | None = None
-
-    @property
-    def fraction(self) -> float | None:
-        return self.completed / self.total if self.total and self.completed is not None else None
-
-
-@dataclass(frozen=True)
-class ChatChunk:
-    text: str
-
-
-@dataclass(frozen=True)
-class ChatDone:
-    """Ollama's own accounting of an answer (durations in ns), plus what Kenning measured itself."""
-
-    model: str
-    done_reason: str
-    prompt_eval_count: int
-    eval_count: int
-    load_duration: int
-    prompt_eval_duration: int
-    eval_duration: int
-    total_duration: int
-    first_token_ns: int | None  # request sent → first text, measured here (includes the network)
-    wall_ns: int  # request sent → done, measured here
-
-    @property
-    def tokens_per_s(self) -> float | None:
-        return self.eval_count / (self.eval_duration / 1e9) if self.eval_duration else None
-
-
-@dataclass(frozen=True)
-class ChatReply:
-    text: str
-    done: ChatDone | None  # None when the chat was cancelled
 
 
 @functools.cache
@@ -359,13 +229,13 @@ class OllamaClient:
 
     # -- pull --------------------------------------------------------------------------------
 
-    def pull(self, name: str, cancel: threading.Event | None = None) -> Iterator[PullProgress]:
+    def pull(self, name: str, cancel: threading.Event | None = None) -> Generator[PullProgress, None, None]:
         """Download a model, yielding progress; setting `cancel` ends the stream and the download."""
         if not name.strip():
             raise NoModelChosen()
         return self._pull_stream(name.strip(), cancel or threading.Event())
 
-    def _pull_stream(self, name: str, cancel: threading.Event) -> Iterator[PullProgress]:
+    def _pull_stream(self, name: str, cancel: threading.Event) -> Generator[PullProgress, None, None]:
         with _CancelWatch(cancel) as watch:
             parts = self._pull.pull(name, stream=True)
             try:
@@ -389,7 +259,7 @@ class OllamaClient:
         model: str | None = None,
         options: Mapping[str, Any] | None = None,
         cancel: threading.Event | None = None,
-    ) -> Iterator[ChatChunk | ChatDone]:
+    ) -> Generator[ChatChunk | ChatDone, None, None]:
         """Stream an answer: text chunks, then one ChatDone. Setting `cancel` stops at once, quietly."""
         request = build_chat_request(self.settings, messages, model=model, options=options)
         return self._chat_stream(request, cancel or threading.Event())
@@ -415,7 +285,7 @@ class OllamaClient:
 
     def _chat_stream(
         self, request: dict[str, Any], cancel: threading.Event
-    ) -> Iterator[ChatChunk | ChatDone]:
+    ) -> Generator[ChatChunk | ChatDone, None, None]:
         model = str(request["model"])
         received: list[str] = []
         started = time.monotonic_ns()
@@ -487,7 +357,7 @@ class OllamaClient:
                 return StreamInterrupted(url, partial, str(exc.error))
             return error
         if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-            return _bad_host(url)
+            return bad_host(url)
         if isinstance(exc, (ConnectionError, httpx.ConnectError)):
             # The ollama client wraps ConnectError as ConnectionError, except inside streams.
             return OllamaUnavailable(url)

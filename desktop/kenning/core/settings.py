@@ -15,7 +15,7 @@ from typing import Any
 
 import tomli_w
 
-from kenning.core.ollama import OllamaSettings
+from kenning.core.ollama_request import OllamaSettings
 
 SCHEMA_VERSION = 1
 

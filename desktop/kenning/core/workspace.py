@@ -9,15 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kenning import paths
-from kenning.core.answerer import Answerer
 from kenning.core.chunker import Chunker
-from kenning.core.costs import load_reference_prices
 from kenning.core.embedder import Embedder
 from kenning.core.indexer import Indexer
 from kenning.core.model_locator import ModelLocation, locate_model
-from kenning.core.ollama import OllamaClient, apply_env, token_secret_name
 from kenning.core.retriever import Retriever
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
@@ -25,6 +23,12 @@ from kenning.core.store import Store
 from kenning.core.token_counter import TokenCounter, token_counter_for
 from kenning.core.trace_store import TraceStore
 from kenning.core.walker import IgnoreRules
+
+if TYPE_CHECKING:  # answering pulls in the Ollama client: imported only when a question is asked
+    from kenning.core.answerer import Answerer
+    from kenning.core.ollama import OllamaClient
+    from kenning.core.secrets import SecretStore
+    from kenning.core.trace_store import TraceStore
 
 
 @dataclass
@@ -74,19 +78,28 @@ class Workspace:
 
     @cached_property
     def secrets(self) -> SecretStore:
+        from kenning.core.secrets import SecretStore
+
         return SecretStore()
 
     @cached_property
     def ollama(self) -> OllamaClient:
-        settings = apply_env(self.settings.ollama)
+        from kenning.core.ollama import OllamaClient, token_secret_name
+
+        settings = self.settings.ollama
         token = self.secrets.get(token_secret_name(settings.host))
         return OllamaClient(settings, token=token)
 
     @cached_property
     def traces(self) -> TraceStore:
+        from kenning.core.trace_store import TraceStore
+
         return TraceStore(paths.traces_file(self.data_dir))
 
     def answerer(self, *, use_model: bool = True) -> Answerer:
+        from kenning.core.answerer import Answerer
+        from kenning.core.costs import load_reference_prices
+
         return Answerer(
             self.retriever,
             self.embedder,
@@ -96,3 +109,9 @@ class Workspace:
             prices=load_reference_prices(paths.reference_prices_file()),
             traces=self.traces,
         )
+
+    def close(self) -> None:
+        """Release network connections; the index needs no closing."""
+        client = self.__dict__.get("ollama")
+        if client is not None:
+            client.close()
