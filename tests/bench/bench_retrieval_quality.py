@@ -61,8 +61,10 @@ def main() -> None:
         "hybrid (RRF)": Retriever(
             workspace.store, workspace.embedder, candidates=s.candidates, rrf_k=s.rrf_k
         ),
-        "vector only": Retriever(workspace.store, workspace.embedder, text_weight=0.0),
-        "full text only": Retriever(workspace.store, workspace.embedder, vector_weight=0.0),
+        "vector only": Retriever(workspace.store, workspace.embedder, text_weight=0.0, coverage_bonus=0.0),
+        "full text only": Retriever(
+            workspace.store, workspace.embedder, vector_weight=0.0, similarity_bonus=0.0, coverage_bonus=0.0
+        ),
     }
     workspace.embedder.embed_query("warm up")
     print(f"\n{len(answerable)} answerable questions; target hit@5 >= 0.90, MRR@10 >= 0.80")
