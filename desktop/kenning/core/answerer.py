@@ -79,10 +79,14 @@ class Answerer:
         trace.retrieval_scores = [h.score for h in hits]
         yield Retrieved(tuple(hits), query)
 
-        relevance = judge(query, hits)
+        with timer.stage("relevance"):
+            relevance = judge(query, hits, self.retriever.store.has_word)
         if not relevance.relevant:
             answer.status = AnswerStatus.NOT_FOUND
             answer.text = NOT_FOUND_TEXT
+            if relevance.unknown_words:
+                named = ", ".join(f"“{w}”" for w in relevance.unknown_words)
+                answer.text = f"None of your indexed documents mention {named}, so they cannot answer this."
             answer.sources = hits[:3]
             yield Done(self._finish(answer, timer))
             return

@@ -212,6 +212,16 @@ class Store:
         rows: list[dict[str, Any]] = table.search().where(f"path = {sql_str(path)}").limit(None).to_list()
         return rows
 
+    def has_word(self, word: str) -> bool:
+        """Whether any chunk contains `word` (as the full-text index reads it: stemmed, any case)."""
+        table = self._tables.get(CHUNKS)
+        if table is None:
+            return False
+        rows = (
+            table.search(word, query_type="fts", fts_columns="search_text").limit(1).select(["id", "_score"])
+        )
+        return bool(rows.to_list())
+
     def count_chunks(self, where: str | None = None) -> int:
         table = self._tables.get(CHUNKS)
         return 0 if table is None else int(table.count_rows(where))
