@@ -16,10 +16,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / "desktop"), str(REPO)]
 
+from tests.helpers.retrieval_eval import load_questions  # noqa: E402
+
 from kenning.core.model import SyncFinished  # noqa: E402
 from kenning.core.relevance import judge  # noqa: E402
 from kenning.core.workspace import Workspace  # noqa: E402
-from tests.helpers.retrieval_eval import load_questions  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
 
@@ -35,12 +36,17 @@ def main() -> None:
     for event in workspace.indexer.sync([str(args.docs)]):
         if isinstance(event, SyncFinished):
             print(f"index: {workspace.store.count_chunks()} chunks")
+    counter = workspace.token_counter
+
+    def distinctive(word: str) -> bool:  # the same rule the Answerer uses
+        return counter.count_many([word.lower()])[0] > 1
+
     refused_answerable: list[str] = []
     passed_unanswerable: list[str] = []
     print(f"{'id':5s} {'label':12s} {'sim':>6s} {'cover':>6s}  verdict   unknown words")
     for q in load_questions(CORPUS / "questions.jsonl"):
         hits = workspace.retriever.search(q["question"], k=8).hits
-        verdict = judge(q["question"], hits, workspace.store.has_word)
+        verdict = judge(q["question"], hits, workspace.store.has_word, distinctive)
         unanswerable = q["kind"] == "unanswerable"
         label = "unanswerable" if unanswerable else "answerable"
         print(

@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     recall = vector_recall(store, workspace.embedder, queries, retriever.candidates)
     print(f"vector side: ANN top-{retriever.candidates} recall against an exact scan, mean {recall:.3f}")
 
-    heading("query embedding alone: 1 torch thread vs several, alternating query by query")
+    heading("query embedding alone via embed([q]): 1 torch thread vs several, alternating query by query")
     threads = thread_comparison(workspace.embedder, queries)
     for name, values in threads.items():
         print(f"  {name:22} p50 {percentile(values, 50):7.1f} ms  p95 {percentile(values, 95):7.1f} ms")
@@ -217,7 +217,9 @@ def grow(store: Any, rows: int, noise: float) -> tuple[int, int]:
 
 def measure(retrievers: dict[str, Any], queries: list[str]) -> dict[str, dict[str, list[float]]]:
     """Per-stage timings of each retriever; with several, they take turns query by query (same load)."""
-    timings = {name: {stage: [] for stage in (*STAGES, "wall")} for name in retrievers}
+    timings: dict[str, dict[str, list[float]]] = {
+        name: {stage: [] for stage in (*STAGES, "wall")} for name in retrievers
+    }
     for query in queries:
         for name, retriever in retrievers.items():
             started = time.perf_counter()
@@ -225,10 +227,15 @@ def measure(retrievers: dict[str, Any], queries: list[str]) -> dict[str, dict[st
             timings[name]["wall"].append((time.perf_counter() - started) * 1000)
             for stage in STAGES:
                 timings[name][stage].append(float(result.timings_ms.get(stage, 0.0)))
+            for stage, ms in result.timings_ms.items():  # stages this script does not know yet
+                if stage not in STAGES:
+                    timings[name].setdefault(stage, []).append(float(ms))
     return timings
 
 
 def thread_comparison(embedder: Any, queries: list[str]) -> dict[str, list[float]]:
+    """Query embedding through `embed([query])` (the batch path, which uses the process's torch threads)
+    with 1 thread and with several, alternating. `embed_query` may pick its own thread count."""
     import torch
 
     configured = torch.get_num_threads()
@@ -240,7 +247,7 @@ def thread_comparison(embedder: Any, queries: list[str]) -> dict[str, list[float
             for name, count in (("1 thread", 1), (name_other, other)):
                 torch.set_num_threads(count)
                 started = time.perf_counter()
-                embedder.embed_query(query)
+                embedder.embed([query])
                 out[name].append((time.perf_counter() - started) * 1000)
     finally:
         torch.set_num_threads(configured)
@@ -270,7 +277,8 @@ def vector_recall(store: Any, embedder: Any, queries: list[str], k: int) -> floa
 
 def show(timings: dict[str, list[float]]) -> None:
     print(f"  {'stage':8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for stage in (*STAGES, "wall"):
+    extra = [stage for stage in timings if stage not in (*STAGES, "wall")]
+    for stage in (*STAGES, *extra, "wall"):
         values = timings[stage]
         print(f"  {stage:8} {percentile(values, 50):8.1f} {percentile(values, 95):8.1f} {max(values):8.1f}")
 

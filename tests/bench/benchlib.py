@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class CommandRun:
     sys_s: float
     stdout: str
     stderr: str
+    rss_samples: tuple[tuple[float, float], ...] = ()  # (time.time(), MB) polled from /proc when asked
 
     def json(self) -> dict[str, Any]:
         try:
@@ -76,13 +78,29 @@ def kenning_argv(*args: str, python_flags: Sequence[str] = ()) -> list[str]:
     return [sys.executable, *python_flags, "-m", "kenning", *args]
 
 
-def run_command(argv: Sequence[str], env: dict[str, str], *, check: bool = True) -> CommandRun:
-    """Run a child to completion; wall clock from spawn to reap, peak RSS and CPU from wait4()."""
+def run_command(
+    argv: Sequence[str], env: dict[str, str], *, check: bool = True, sample_rss_s: float | None = None
+) -> CommandRun:
+    """Run a child to completion; wall clock from spawn to reap, peak RSS and CPU from wait4().
+
+    With `sample_rss_s`, a thread also reads the child's VmRSS from /proc at that interval (a timeline).
+    """
+    samples: list[tuple[float, float]] = []
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env)
+        stop = threading.Event()
+        sampler = None
+        if sample_rss_s:
+            sampler = threading.Thread(
+                target=_sample_rss, args=(proc.pid, sample_rss_s, stop, samples), daemon=True
+            )
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        stop.set()
+        if sampler is not None:
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
         out.seek(0)
         err.seek(0)
@@ -95,6 +113,7 @@ def run_command(argv: Sequence[str], env: dict[str, str], *, check: bool = True)
             sys_s=usage.ru_stime,
             stdout=out.read().decode("utf-8", errors="replace"),
             stderr=err.read().decode("utf-8", errors="replace"),
+            rss_samples=tuple(samples),
         )
     if check and run.returncode != 0:
         raise RuntimeError(
@@ -103,8 +122,24 @@ def run_command(argv: Sequence[str], env: dict[str, str], *, check: bool = True)
     return run
 
 
-def kenning_index(folder: Path, data_dir: Path, env: dict[str, str]) -> tuple[CommandRun, dict[str, Any]]:
-    run = run_command(kenning_argv("index", str(folder), "--data-dir", str(data_dir), "--json"), env)
+def _sample_rss(pid: int, interval: float, stop: threading.Event, out: list[tuple[float, float]]) -> None:
+    status = Path(f"/proc/{pid}/status")
+    while not stop.wait(interval):
+        try:
+            text = status.read_text()
+        except OSError:
+            return
+        for line in text.splitlines():
+            if line.startswith("VmRSS:"):
+                out.append((time.time(), int(line.split()[1]) / 1024))
+                break
+
+
+def kenning_index(
+    folder: Path, data_dir: Path, env: dict[str, str], *, sample_rss_s: float | None = None
+) -> tuple[CommandRun, dict[str, Any]]:
+    argv = kenning_argv("index", str(folder), "--data-dir", str(data_dir), "--json")
+    run = run_command(argv, env, sample_rss_s=sample_rss_s)
     return run, run.json()
 
 

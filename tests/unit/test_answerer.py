@@ -130,6 +130,14 @@ def test_nothing_relevant_gives_not_found_without_asking_the_model(
     assert not [r for r in fake_ollama.requests if r.path == "/api/chat"]
 
 
+def test_a_question_about_something_no_document_mentions_says_so(
+    ask: Callable[..., Answer], fake_ollama: FakeOllama
+) -> None:
+    answer = ask("How do I set up a WireGuard tunnel between two machines?")
+    assert answer.status is AnswerStatus.NOT_FOUND and "WireGuard" in answer.text
+    assert not [r for r in fake_ollama.requests if r.path == "/api/chat"]
+
+
 def test_the_model_saying_the_documents_do_not_say_is_not_found(
     ask: Callable[..., Answer], fake_ollama: FakeOllama
 ) -> None:

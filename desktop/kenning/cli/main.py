@@ -94,6 +94,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         warn("Interrupted: finished work is kept; run the command again to continue.")
         return 130
+    except Exception as exc:  # a bug: the user gets one line, the log gets the traceback
+        log.exception("internal error")
+        log_file = paths.log_dir(paths.data_dir(getattr(args, "data_dir", None))) / "kenning.log"
+        return _fail(
+            args,
+            KenningError(
+                f"Kenning hit an internal error ({type(exc).__name__}).", f"Details are in {log_file}."
+            ),
+            code=1,
+        )
 
 
 def _fail(args: argparse.Namespace, exc: KenningError, *, code: int) -> int:

@@ -80,7 +80,7 @@ class Answerer:
         yield Retrieved(tuple(hits), query)
 
         with timer.stage("relevance"):
-            relevance = judge(query, hits, self.retriever.store.has_word)
+            relevance = judge(query, hits, self.retriever.store.has_word, self._distinctive)
         if not relevance.relevant:
             answer.status = AnswerStatus.NOT_FOUND
             answer.text = NOT_FOUND_TEXT
@@ -217,6 +217,10 @@ class Answerer:
             name = installed[0].name
         info = self.chat.show(name)
         return _ModelSummary(info.name, info.context_length, info.digest)
+
+    def _distinctive(self, word: str) -> bool:
+        """Not an everyday word: the embedding model's vocabulary has no single token for it."""
+        return self.counter.count_many([word.lower()])[0] > 1
 
     def _ask_briefly(self, messages: list[dict[str, str]]) -> str:
         assert self.chat is not None
