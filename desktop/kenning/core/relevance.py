@@ -7,7 +7,8 @@ whether a distinctive word of the question occurs nowhere in the whole index (as
 "Gurobi" when no document ever mentions it). Distinctive means not an everyday word: the embedding
 model's vocabulary holds "long" and "kept" as single tokens but splits "wireguard" or "nftables",
 so a small index that lacks everyday words does not refuse everything. Calibrated on the 69
-labelled questions of ../shared/corpus (tests/bench/bench_not_found.py): all 8 unanswerable ones are refused, all 61 answerable pass.
+labelled questions of ../shared/corpus (tests/bench/bench_not_found.py): all 8 unanswerable
+ones are refused, all 61 answerable pass.
 """
 
 from __future__ import annotations
