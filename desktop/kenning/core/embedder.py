@@ -88,7 +88,9 @@ class Embedder:
     @property
     def dimension(self) -> int:
         model = self._load()
-        dim = model.get_sentence_embedding_dimension()
+        # sentence-transformers 6 renamed the getter; the old name warns.
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = getter()
         return int(dim)
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
