@@ -305,13 +305,13 @@ class _Handler(ProtocolHandler):
                 if fake.drop_after_chunks is not None and index >= fake.drop_after_chunks:
                     self.drop_connection()
                     return
-                self.send_record(_message(name, token, done=False))
+                self.send_record(ollama_message(name, token, done=False))
                 fake.records_sent += 1
                 self.pause(fake.token_delay_s)
         else:
             self.pause(fake.token_delay_s * len(tokens))
         finished = time.monotonic_ns()
-        final = _message(name, "" if body.get("stream", True) else fake.reply, done=True) | {
+        final = ollama_message(name, "" if body.get("stream", True) else fake.reply, done=True) | {
             "done_reason": "stop",
             "total_duration": finished - started + fake.load_duration_ns,
             "load_duration": fake.load_duration_ns,
@@ -327,7 +327,7 @@ class _Handler(ProtocolHandler):
             self.send_json(200, final)
 
 
-def _message(model: str, content: str, *, done: bool) -> dict[str, Any]:
+def ollama_message(model: str, content: str, *, done: bool) -> dict[str, Any]:
     return {
         "model": model,
         "created_at": now_rfc3339(),

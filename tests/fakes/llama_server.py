@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.fake_ollama import full_name, model_not_found, now_rfc3339
+from tests.fakes.fake_ollama import full_name, model_not_found, now_rfc3339, ollama_message
 from tests.fakes.ndjson_http import ClientGone, ProtocolHandler, ServerThread
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -266,7 +266,7 @@ class _Handler(ProtocolHandler):
                 self.send_error_json(500, _engine_error(result))
                 return
             choice = result["choices"][0]
-            final = _ollama_message(owner.name, choice["message"].get("content") or "", done=True)
+            final = ollama_message(owner.name, choice["message"].get("content") or "", done=True)
             self.send_json(200, final | _accounting(result, choice, started, load_ns))
             return
 
@@ -285,7 +285,7 @@ class _Handler(ProtocolHandler):
                         if not state["headers_sent"]:
                             self.begin_stream()  # Ollama's headers go out with the first token
                             state["headers_sent"] = True
-                        self.send_record(_ollama_message(owner.name, text, done=False))
+                        self.send_record(ollama_message(owner.name, text, done=False))
             except ClientGone:
                 state["gone"] = True
             return bool(state["gone"]) or self.server.stopping.is_set()
@@ -304,7 +304,7 @@ class _Handler(ProtocolHandler):
         if not state["headers_sent"]:
             self.begin_stream()
         choice = {"finish_reason": state["finish"]}
-        final = _ollama_message(owner.name, "", done=True) | _accounting(last, choice, started, load_ns)
+        final = ollama_message(owner.name, "", done=True) | _accounting(last, choice, started, load_ns)
         self.send_record(final)
         self.end_stream()
 
@@ -346,15 +346,6 @@ def _accounting(result: dict[str, Any], choice: dict[str, Any], started: int, lo
         "prompt_eval_duration": int(float(timings.get("prompt_ms") or 0) * 1e6),
         "eval_count": int(usage.get("completion_tokens") or timings.get("predicted_n") or 0),
         "eval_duration": int(float(timings.get("predicted_ms") or 0) * 1e6),
-    }
-
-
-def _ollama_message(model: str, content: str, *, done: bool) -> dict[str, Any]:
-    return {
-        "model": model,
-        "created_at": now_rfc3339(),
-        "message": {"role": "assistant", "content": content},
-        "done": done,
     }
 
 

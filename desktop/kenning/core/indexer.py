@@ -343,10 +343,11 @@ class Indexer:
     def _vectors_for(self, chunks: list[Chunk], report: SyncReport) -> dict[str, np.ndarray]:
         """Reuse every stored vector whose text is unchanged; embed only the rest."""
         model_id = self.embedder.model_id
-        texts = {text_hash(c.search_text, model_id): c.search_text for c in chunks}
+        keys = [text_hash(c.search_text, model_id) for c in chunks]
+        texts = dict(zip(keys, (c.search_text for c in chunks), strict=True))
         vectors = self.store.vectors_for(list(texts))
         needed = [(key, text) for key, text in texts.items() if key not in vectors]
-        report.chunks_reused += sum(1 for c in chunks if text_hash(c.search_text, model_id) in vectors)
+        report.chunks_reused += sum(1 for key in keys if key in vectors)
         if needed:
             started = time.perf_counter()
             embedded = self.embedder.embed([text for _, text in needed])
