@@ -49,8 +49,11 @@ class AppServices(QObject):
     workspace_failed = Signal(object)
     ollama_changed = Signal(object)
 
-    def __init__(self, data_dir: Path, settings: Settings, parent: QObject | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, settings: Settings, parent: QObject | None = None, *, embedder: Any = None
+    ) -> None:
         super().__init__(parent)
+        self._embedder = embedder  # a model already loaded elsewhere in this process, to share
         self.data_dir = data_dir
         self.settings = settings
         self.readers = TaskRunner(self, threads=2)  # searches, answers, Ollama calls, file reads
@@ -73,6 +76,8 @@ class AppServices(QObject):
         from kenning.core.workspace import Workspace
 
         workspace = Workspace(data_dir=self.data_dir, settings=self.settings)
+        if self._embedder is not None:
+            workspace.__dict__["embedder"] = self._embedder  # fills the cached property
         workspace.store.file_records()  # opens LanceDB now, so a broken index is reported at start
         return workspace
 
@@ -144,7 +149,3 @@ def _chosen_model(wanted: str, models: tuple[str, ...]) -> str:
         full = wanted if ":" in wanted else f"{wanted}:latest"
         return wanted if wanted in models or full in models else ""
     return models[0] if models else ""
-
-
-def describe_any(value: Any) -> str:
-    return str(value)
