@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
+from tests.fakes.fake_ollama import FakeOllama
 
 from kenning.core.answer_model import Answer, AnswerStatus
 from kenning.core.settings import Settings
 from kenning.ui.main_window import MainWindow
 from kenning.ui.services import AppServices
-from tests.fakes.fake_ollama import FakeOllama
 
 SAMPLE_DOCS = Path(__file__).resolve().parents[2] / "resources" / "sample-docs"
 QUESTION = "How long may a browser cache an image?"
