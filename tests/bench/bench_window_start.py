@@ -60,9 +60,8 @@ def main() -> None:
     median = statistics.median(times)
     print(f"launch → window shown: median {median:.2f} s, worst {max(times):.2f} s over {args.runs} runs")
     print(f"  {line}")
-    print(
-        f"  target {TARGET_S:.1f} s: {'met' if median < TARGET_S else 'MISSED'} (ratio {median / TARGET_S:.2f})"
-    )
+    verdict = "met" if median < TARGET_S else "MISSED"
+    print(f"  target {TARGET_S:.1f} s: {verdict} (ratio {median / TARGET_S:.2f})")
 
 
 if __name__ == "__main__":
