@@ -85,7 +85,7 @@ def test_ok_saves_model_device_and_context(qtbot, task_runner, fake_ollama, tmp_
     dialog.default_model.setCurrentText("llama3.2:latest")
     dialog.device.setCurrentIndex(dialog.device.findData(0))
     dialog.context.setValue(8192)
-    assert "128k" not in dialog.context_hint.text()
+    assert "trained for up to 128k tokens" in dialog.context_hint.text()
     with qtbot.waitSignal(dialog.settings_changed) as changed:
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     saved = changed.args[0]

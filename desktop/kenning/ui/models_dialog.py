@@ -36,7 +36,7 @@ from kenning.core.ollama_request import OllamaSettings
 from kenning.core.ollama_types import ModelInfo
 from kenning.core.settings import Settings, save_settings
 from kenning.ui.alive import while_alive
-from kenning.ui.error_text import describe
+from kenning.ui.banner import ErrorBanner
 from kenning.ui.formatting import format_bytes, format_count
 from kenning.ui.model_pull import ClientFactory, ModelPullBox
 from kenning.ui.tasks import TaskRunner
@@ -86,10 +86,7 @@ class ModelsDialog(QDialog):
         self._models: list[ModelInfo] = []
         self._closing = False
 
-        self.error_label = QLabel()
-        self.error_label.setProperty("role", "error")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = ErrorBanner()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -273,9 +270,7 @@ class ModelsDialog(QDialog):
         self._show_error(exc)
 
     def _show_error(self, exc: BaseException) -> None:
-        text = describe(exc)
-        self.error_label.setText(f"{text.message}\n{text.next_step}".strip())
-        self.error_label.show()
+        self.error_label.show_error(exc)
 
     def done(self, result: int) -> None:
         """Closing stops a running download; late replies from the workers are then ignored."""
