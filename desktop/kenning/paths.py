@@ -45,6 +45,14 @@ def traces_file(data: Path) -> Path:
     return data / "traces.sqlite3"
 
 
+def conversations_file(data: Path) -> Path:
+    return data / "conversations.sqlite3"
+
+
+def folders_file(data: Path) -> Path:
+    return data / "folders.json"
+
+
 def resources_dir() -> Path:
     """resources/ beside the source tree, or inside a frozen bundle."""
     import sys

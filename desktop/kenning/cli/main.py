@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
+
+    gui = commands.add_parser("gui", help="open the desktop app (the default with no command)")
+    gui.add_argument(
+        "--data-dir", help="where the index lives (default: KENNING_DATA_DIR or the user data dir)"
+    )
+    gui.add_argument("--theme", choices=("auto", "light", "dark"), default="auto", help="colour scheme")
     return parser
 
 
@@ -63,6 +69,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import doctor_command
 
         return doctor_command.run
+    if name == "gui":
+        from kenning.cli import gui_command
+
+        return gui_command.run
     if name == "ask":
         from kenning.cli import ask_command
 
@@ -79,8 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if args.command is None:
-        parser.print_help()
-        return 2
+        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
     try:
         configure_logging(paths.log_dir(paths.data_dir(getattr(args, "data_dir", None))))
     except OSError:  # a read-only data dir must not stop a search

@@ -78,6 +78,7 @@ class Answer:
     highlights: list[Highlight] = field(default_factory=list)
     standalone_query: str = ""  # what retrieval searched for (a follow-up rewritten)
     note: str = ""
+    prompt_messages: list[dict[str, str]] = field(default_factory=list)  # exactly what the model was sent
 
 
 @dataclass(frozen=True)

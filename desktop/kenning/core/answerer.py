@@ -132,6 +132,7 @@ class Answerer:
                 history=history,
             )
         answer.sources = prompt.sources
+        answer.prompt_messages = list(prompt.messages)
         answer.model = info.name
         answer.trace.model = info.name
         answer.trace.model_digest = info.digest or ""

@@ -50,3 +50,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end - start > 1:
             spans.append((start, end))
     return spans
+
+
+def matching_spans(terms: set[str], text: str) -> list[tuple[int, int]]:
+    """Where the words of `terms` occur in `text`, for highlighting what matched a query."""
+    return [m.span() for m in _WORD.finditer(text) if stem(m.group().lower()) in terms]

@@ -7,16 +7,14 @@ reads traces from a worker while answers are written from another.
 from __future__ import annotations
 
 import json
-import sqlite3
 import statistics
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from kenning.core.answer_model import Cost, Trace
+from kenning.core.sqlite_file import connect, create
 
 STAGES = (
     "embed",
@@ -51,18 +49,11 @@ CREATE INDEX IF NOT EXISTS traces_day ON traces(day);
 class TraceStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
-            yield db
+        create(path, _SCHEMA)
 
     def append(self, trace: Trace) -> None:
         started = trace.started_at or time.time()
-        with self._connect() as db:
+        with connect(self.path) as db:
             db.execute(
                 "INSERT INTO traces (started_at, day, status, model, prompt_tokens, completion_tokens,"
                 " energy_wh, local_usd, cloud_usd, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -81,7 +72,7 @@ class TraceStore:
             )
 
     def last(self, n: int = 50) -> list[Trace]:
-        with self._connect() as db:
+        with connect(self.path) as db:
             rows = db.execute("SELECT body FROM traces ORDER BY id DESC LIMIT ?", (n,)).fetchall()
         return [_trace_from(json.loads(body)) for (body,) in rows]
 
@@ -95,7 +86,7 @@ class TraceStore:
 
     def totals_per_day(self, days: int = 30) -> list[dict[str, Any]]:
         since = time.strftime("%Y-%m-%d", time.localtime(time.time() - days * 86400))
-        with self._connect() as db:
+        with connect(self.path) as db:
             rows = db.execute(
                 "SELECT day, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(energy_wh),"
                 " SUM(local_usd), SUM(cloud_usd) FROM traces WHERE day >= ? GROUP BY day ORDER BY day",

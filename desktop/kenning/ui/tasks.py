@@ -54,7 +54,7 @@ class _Runnable(QRunnable):
             result = self._work(self._handle.cancel_event)
             if isinstance(result, Generator):
                 result = self._drain(result)
-        except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI as a message
+        except BaseException as exc:
             if not isinstance(exc, Exception):
                 log.error("task %s stopped by %s", self._handle.name, type(exc).__name__)
             self._handle.finished.set()
@@ -119,7 +119,9 @@ class TaskRunner(QObject):
         if relay is not None:
             relay.deleteLater()
 
-    def _fail(self, handle: TaskHandle, callback: Callable[[BaseException], None] | None, exc: BaseException) -> None:
+    def _fail(
+        self, handle: TaskHandle, callback: Callable[[BaseException], None] | None, exc: BaseException
+    ) -> None:
         relay = self._live.pop(handle, None)
         if callback is not None:
             callback(exc)

@@ -1,0 +1,17 @@
+"""`kenning` / `kenning gui`: start the desktop app."""
+
+from __future__ import annotations
+
+import argparse
+
+from kenning import paths
+from kenning.core.ollama_request import apply_env
+from kenning.core.settings import load_settings
+
+
+def run(args: argparse.Namespace) -> int:
+    from kenning.ui.app import run as run_app  # Qt only loads for the window, never for the CLI
+
+    settings = load_settings(paths.settings_file())
+    settings.ollama = apply_env(settings.ollama)
+    return run_app(paths.data_dir(args.data_dir), settings, scheme=args.theme)

@@ -1,0 +1,88 @@
+"""A PDF page as pixels, with the rectangles that cover a cited passage, for the source viewer.
+
+Uses PDFium (pypdfium2), the engine the loader reads text with, so the words found when
+indexing are the words highlighted here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kenning.core.errors import FileUnreadable
+
+ANCHOR_WORDS = 8
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    width: int
+    height: int
+    stride: int
+    rgba: bytes
+    highlights: tuple[tuple[int, int, int, int], ...]  # x, y, w, h in pixels
+    page: int  # 1-based
+    pages: int
+
+
+def _words_pattern(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\W*".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def locate_passage(page_text: str, passage: str) -> tuple[int, int] | None:
+    """Character range of `passage` inside `page_text`, tolerant of line breaks and hyphenation."""
+    words = re.findall(r"\w+", passage)
+    if not words:
+        return None
+    head = _words_pattern(words[:ANCHOR_WORDS]).search(page_text)
+    if head is None:
+        middle = len(words) // 2
+        head = _words_pattern(words[middle : middle + ANCHOR_WORDS]).search(page_text)
+        if head is None:
+            return None
+    tail = None
+    for match in _words_pattern(words[-ANCHOR_WORDS:]).finditer(page_text, head.start()):
+        tail = match
+        break
+    end = tail.end() if tail is not None else head.end()
+    return head.start(), max(end, head.end())
+
+
+def render_page(path: str, page: int, passage: str = "", *, scale: float = 1.5) -> RenderedPage:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError) as exc:
+        raise FileUnreadable(
+            f"Could not open {path} to show it: {exc}.", "Use Open to view it in another app."
+        ) from exc
+    try:
+        count = len(pdf)
+        index = min(max(page, 1), count) - 1
+        pdf_page = pdf[index]
+        height_pt = pdf_page.get_height()
+        bitmap = pdf_page.render(
+            scale=scale, rev_byteorder=True, force_bitmap_format=pdfium.raw.FPDFBitmap_BGRA
+        )
+        rects: list[tuple[int, int, int, int]] = []
+        if passage:
+            textpage = pdf_page.get_textpage()
+            found = locate_passage(textpage.get_text_range(), passage)
+            if found is not None:
+                start, end = found
+                for i in range(textpage.count_rects(start, end - start)):
+                    left, bottom, right, top = textpage.get_rect(i)
+                    rects.append(
+                        (
+                            int(left * scale),
+                            int((height_pt - top) * scale),
+                            max(1, int((right - left) * scale)),
+                            max(1, int((top - bottom) * scale)),
+                        )
+                    )
+        return RenderedPage(
+            bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer), tuple(rects), index + 1, count
+        )
+    finally:
+        pdf.close()

@@ -1,0 +1,48 @@
+"""The desktop app's composition root: QApplication, theme, window; the core loads after it shows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from kenning import paths
+from kenning.core.settings import Settings
+from kenning.ui.main_window import MainWindow
+from kenning.ui.services import AppServices
+from kenning.ui.theme import apply_theme
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Kenning")
+    app.setApplicationDisplayName("Kenning")
+    app.setOrganizationName("Kenning")
+    app.setDesktopFileName("kenning")
+    icon = paths.resources_dir() / "icons" / "kenning.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def build_window(data_dir: Path, settings: Settings, *, scheme: str = "auto") -> MainWindow:
+    """The window, shown, with the core starting in the background (used by tests and the self-test)."""
+    app = application()
+    apply_theme(app, scheme)
+    services = AppServices(data_dir, settings)
+    window = MainWindow(services)
+    window.show()
+    QTimer.singleShot(0, services.start)  # after the first paint: the window never waits for the core
+    return window
+
+
+def run(data_dir: Path, settings: Settings, *, scheme: str = "auto") -> int:
+    app = application()
+    window = build_window(data_dir, settings, scheme=scheme)
+    window.raise_()
+    return app.exec()

@@ -1,0 +1,154 @@
+"""The conversation: the transcript with clickable citations, the question box, Send/Stop/Copy."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from kenning.core.answer_model import Answer
+from kenning.core.model import Hit
+from kenning.ui.error_text import UserMessage
+from kenning.ui.question_box import QuestionBox
+from kenning.ui.transcript_markdown import PendingTurn, parse_cite_url, transcript_markdown
+
+RENDER_EVERY_MS = 50  # streamed tokens are drawn at most this often, so long answers stay smooth
+
+
+class ChatPanel(QWidget):
+    """Signals:
+    ask(str): the user sent a question.
+    stop(): the user pressed Stop or Esc.
+    citation_clicked(int, int): turn index and source number of a clicked `[n]`.
+    """
+
+    ask = Signal(str)
+    stop = Signal()
+    citation_clicked = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._answers: list[Answer] = []
+        self._pending: PendingTurn | None = None
+        self._render_timer = QTimer(self, singleShot=True, interval=RENDER_EVERY_MS)
+        self._render_timer.timeout.connect(self._render)
+
+        self.transcript = QTextBrowser(self)
+        self.transcript.setOpenLinks(False)
+        self.transcript.setAccessibleName("Conversation")
+        self.transcript.anchorClicked.connect(self._on_anchor)
+        self.transcript.document().setDocumentMargin(14)
+        self.transcript.setPlaceholderText("Ask a question: the answer cites the passages it comes from.")
+
+        self.question = QuestionBox(self)
+        self.question.submitted.connect(self._on_submitted)
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(lambda: self._on_submitted(self.question.toPlainText().strip()))
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop.emit)
+        self.copy_button = QPushButton("Copy answer", self)
+        self.copy_button.setEnabled(False)
+        self.copy_button.clicked.connect(self._on_copy)
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setProperty("role", "warning")
+        self.notice.hide()
+
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.question, 1)
+        row.addLayout(buttons)
+        footer = QHBoxLayout()
+        footer.addWidget(self.notice, 1)
+        footer.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.transcript, 1)
+        layout.addLayout(footer)
+        layout.addLayout(row)
+
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.activated.connect(self.stop.emit)
+
+    # ---- rendering ---------------------------------------------------------------------------
+    def show_conversation(self, answers: list[Answer]) -> None:
+        self._answers = list(answers)
+        self._pending = None
+        self.copy_button.setEnabled(bool(self._answers))
+        self.notice.hide()
+        self._render()
+
+    def begin_answer(self, question: str) -> None:
+        self._pending = PendingTurn(question)
+        self.question.clear()
+        self.notice.hide()
+        self._render()
+
+    def set_sources(self, sources: tuple[Hit, ...]) -> None:
+        if self._pending is not None:
+            self._pending = PendingTurn(self._pending.question, self._pending.text, len(sources))
+            self._schedule()
+
+    def append_token(self, text: str) -> None:
+        if self._pending is not None:
+            p = self._pending
+            self._pending = PendingTurn(p.question, p.text + text, p.sources)
+            self._schedule()
+
+    def finish_answer(self, answer: Answer) -> None:
+        self._pending = None
+        self._answers.append(answer)
+        self.copy_button.setEnabled(True)
+        self._render()
+
+    def show_problem(self, message: UserMessage) -> None:
+        self._pending = None
+        self.notice.setText(f"⚠ {message}")
+        self.notice.show()
+        self._render()
+
+    def set_busy(self, busy: bool) -> None:
+        self.stop_button.setEnabled(busy)
+        self.send_button.setEnabled(not busy)
+
+    def set_ready(self, ready: bool, why: str = "") -> None:
+        self.question.setEnabled(ready)
+        self.send_button.setEnabled(ready)
+        self.question.setPlaceholderText(
+            why or "Ask about your documents…  (Enter sends, Shift+Enter for a new line)"
+        )
+
+    @property
+    def answers(self) -> list[Answer]:
+        return list(self._answers)
+
+    def _schedule(self) -> None:
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _render(self) -> None:
+        bar = self.transcript.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        self.transcript.setMarkdown(transcript_markdown(self._answers, self._pending))
+        if at_bottom or self._pending is not None:
+            bar.setValue(bar.maximum())
+
+    # ---- events ------------------------------------------------------------------------------
+    def _on_submitted(self, text: str) -> None:
+        if text and self.send_button.isEnabled():
+            self.ask.emit(text)
+
+    def _on_anchor(self, url: QUrl) -> None:
+        target = parse_cite_url(url.toString())
+        if target is not None:
+            self.citation_clicked.emit(*target)
+
+    def _on_copy(self) -> None:
+        if self._answers:
+            QGuiApplication.clipboard().setText(self._answers[-1].text)

@@ -1,0 +1,151 @@
+"""The UI's handle on the core: builds the workspace in the background and owns the worker threads.
+
+Nothing here runs on the UI thread except bookkeeping: importing the core's heavy modules (LanceDB,
+torch through the embedder), opening the index and loading the embedding model all happen in a
+worker after the window is visible.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from kenning import paths
+from kenning.core.settings import Settings
+from kenning.ui.error_text import UserMessage, describe
+from kenning.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from kenning.core.conversation_store import ConversationStore
+    from kenning.core.folder_list import FolderList
+    from kenning.core.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OllamaState:
+    running: bool
+    host: str
+    version: str = ""
+    models: tuple[str, ...] = ()
+    model: str = ""  # the model answers will use ("" when none is available)
+    message: str = ""  # why it is not usable, for the banner
+
+
+class AppServices(QObject):
+    """Signals:
+    workspace_ready(): the index is open and the embedding model is loading or loaded.
+    workspace_failed(UserMessage): the index could not be opened.
+    ollama_changed(OllamaState): after each check of the Ollama server.
+    """
+
+    workspace_ready = Signal()
+    workspace_failed = Signal(object)
+    ollama_changed = Signal(object)
+
+    def __init__(
+        self, data_dir: Path, settings: Settings, parent: QObject | None = None, *, embedder: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._embedder = embedder  # a model already loaded elsewhere in this process, to share
+        self.data_dir = data_dir
+        self.settings = settings
+        self.readers = TaskRunner(self, threads=2)  # searches, answers, Ollama calls, file reads
+        self.writer = TaskRunner(self, threads=1)  # every index write goes through this one thread
+        self.workspace: Workspace | None = None
+        self.ollama_state = OllamaState(running=False, host=settings.ollama.host)
+        from kenning.core.folder_list import FolderList
+
+        self.folders: FolderList = FolderList(paths.folders_file(data_dir))
+        self._conversations: ConversationStore | None = None
+        self._conversations_lock = threading.Lock()
+
+    # ---- start-up ----------------------------------------------------------------------------
+    def start(self) -> None:
+        self.readers.submit(
+            "open workspace", self._open_workspace, on_done=self._on_workspace, on_error=self._on_open_failed
+        )
+
+    def _open_workspace(self, cancel: threading.Event) -> Workspace:
+        from kenning.core.workspace import Workspace
+
+        workspace = Workspace(data_dir=self.data_dir, settings=self.settings)
+        if self._embedder is not None:
+            workspace.__dict__["embedder"] = self._embedder  # fills the cached property
+        workspace.store.file_records()  # opens LanceDB now, so a broken index is reported at start
+        return workspace
+
+    def _on_workspace(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.workspace_ready.emit()
+        self.readers.submit("load embedding model", lambda cancel: workspace.embedder.dimension)
+        self.check_ollama()
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        self.workspace_failed.emit(describe(exc, log_dir=paths.log_dir(self.data_dir)))
+
+    # ---- Ollama ------------------------------------------------------------------------------
+    def check_ollama(self) -> None:
+        if self.workspace is None:
+            return
+        workspace = self.workspace
+        self.readers.submit(
+            "check ollama",
+            lambda cancel: _probe_ollama(workspace),
+            on_done=self._on_ollama,
+            on_error=lambda exc: self._on_ollama(
+                OllamaState(False, self.settings.ollama.host, message=str(describe(exc)))
+            ),
+        )
+
+    def _on_ollama(self, state: OllamaState) -> None:
+        self.ollama_state = state
+        self.ollama_changed.emit(state)
+
+    # ---- stores ------------------------------------------------------------------------------
+    def conversations(self) -> ConversationStore:
+        """Opened on first use, from whichever worker thread asks first."""
+        with self._conversations_lock:
+            if self._conversations is None:
+                from kenning.core.conversation_store import ConversationStore
+
+                self._conversations = ConversationStore(paths.conversations_file(self.data_dir))
+            return self._conversations
+
+    def message_for(self, exc: BaseException) -> UserMessage:
+        return describe(exc, log_dir=paths.log_dir(self.data_dir))
+
+    def shutdown(self, timeout_ms: int = 15_000) -> bool:
+        """Stop background work cleanly: cancel, then wait for the threads (a write finishes its commit)."""
+        stopped = self.writer.shutdown(timeout_ms) and self.readers.shutdown(timeout_ms)
+        if self.workspace is not None:
+            self.workspace.close()
+        return stopped
+
+
+def _probe_ollama(workspace: Workspace) -> OllamaState:
+    from kenning.core.errors import KenningError
+
+    settings = workspace.settings.ollama
+    client = workspace.ollama
+    try:
+        version = client.version()
+        models = tuple(m.name for m in client.list_models())
+    except KenningError as exc:
+        return OllamaState(False, settings.host, message=f"{exc.message} {exc.next_step}".strip())
+    chosen = _chosen_model(settings.model, models)
+    message = "" if chosen else "No model is pulled yet: open Models to pull one."
+    return OllamaState(True, settings.host, version, models, chosen, message)
+
+
+def _chosen_model(wanted: str, models: tuple[str, ...]) -> str:
+    if wanted:
+        full = wanted if ":" in wanted else f"{wanted}:latest"
+        return wanted if wanted in models or full in models else ""
+    return models[0] if models else ""

@@ -1,0 +1,50 @@
+"""The status bar: Ollama's state, the size of the index, and what runs in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from kenning.ui.indexing import FolderView, IndexProgress
+from kenning.ui.services import OllamaState
+
+
+class KenningStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.work = QLabel("Opening the index…", self)
+        self.index = QLabel(self)
+        self.ollama = QLabel("Ollama: checking…", self)
+        self.ollama.setTextFormat(Qt.TextFormat.RichText)
+        self.addWidget(self.work, 1)
+        self.addPermanentWidget(self.index)
+        self.addPermanentWidget(self.ollama)
+
+    def show_ollama(self, state: OllamaState) -> None:
+        if state.running and state.model:
+            self.ollama.setText(f"● Ollama {state.version} · {state.model}")
+            self.ollama.setToolTip(state.host)
+        elif state.running:
+            self.ollama.setText("● Ollama: no model pulled")
+            self.ollama.setToolTip(state.message)
+        else:
+            self.ollama.setText("○ Ollama not running — search-only mode")
+            self.ollama.setToolTip(state.message or state.host)
+
+    def show_folders(self, views: Sequence[FolderView]) -> None:
+        files = sum(v.stats.indexed for v in views if v.stats)
+        chunks = sum(v.stats.chunks for v in views if v.stats)
+        self.index.setText(f"{files} files · {chunks} passages indexed")
+
+    def show_progress(self, progress: IndexProgress | None) -> None:
+        if progress is None:
+            self.work.setText("Index up to date")
+        elif progress.total:
+            self.work.setText(f"Indexing: {progress.done} of {progress.total} files")
+        else:
+            self.work.setText("Checking folders for changes…")
+
+    def show_work(self, text: str) -> None:
+        self.work.setText(text)

@@ -1,0 +1,108 @@
+"""A conversation as Markdown for the transcript view: citations become links, notes become quotes.
+
+Pure functions (no widgets), so the formatting is tested without a window.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kenning.core.answer_model import Answer, AnswerStatus
+
+CITATION = re.compile(r"\[(\d{1,3})\]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|])")
+
+
+def cite_url(turn: int, n: int) -> str:
+    return f"cite:{turn}-{n}"
+
+
+def parse_cite_url(url: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"cite:(\d+)-(\d+)", url)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def link_citations(text: str, turn: int, sources: int) -> str:
+    """`[2]` → a link to source 2 of this turn; numbers with no source stay plain (flagged elsewhere)."""
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if 1 <= n <= sources:
+            return f"[\\[{n}\\]]({cite_url(turn, n)})"
+        return f"\\[{n}\\]"
+
+    return CITATION.sub(link, text)
+
+
+@dataclass(frozen=True)
+class PendingTurn:
+    """The question being answered right now and what has streamed in so far."""
+
+    question: str
+    text: str = ""
+    sources: int = 0
+
+
+def _extractive_body(answer: Answer, turn: int) -> str:
+    lines = answer.text.splitlines()
+    head, items = (lines[0], lines[1:]) if lines else ("", [])
+    bullets = [f"- {link_citations(line, turn, len(answer.sources))}" for line in items if line.strip()]
+    return f"> {escape(head)}\n\n" + "\n".join(bullets)
+
+
+def _footer(answer: Answer) -> str:
+    parts: list[str] = []
+    if answer.model:
+        parts.append(answer.model)
+    total = answer.trace.timings_ms.get("total")
+    if total:
+        parts.append(f"{total / 1000:.1f} s" if total >= 1000 else f"{total:.0f} ms")
+    if answer.trace.completion_tokens:
+        parts.append(f"{answer.trace.completion_tokens} tokens")
+    if answer.sources:
+        parts.append(f"{len(answer.sources)} passages")
+    return "*" + " · ".join(parts) + "*" if parts else ""
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    blocks = [f"**You:** {escape(answer.question)}"]
+    if answer.status == AnswerStatus.EXTRACTIVE or (
+        answer.status == AnswerStatus.ERROR and answer.highlights
+    ):
+        blocks.append(_extractive_body(answer, turn))
+    else:
+        blocks.append(link_citations(answer.text, turn, len(answer.sources)) or "*(no answer)*")
+    notes: list[str] = []
+    if answer.status == AnswerStatus.NOT_FOUND:
+        notes.append("Nothing in your documents answers this, so Kenning did not guess.")
+    if answer.incomplete:
+        notes.append(answer.note or "The answer stopped before it was complete.")
+    if answer.error:
+        notes.append(f"⚠ {answer.error} {answer.next_step}".strip())
+    elif answer.status == AnswerStatus.EXTRACTIVE and answer.next_step:
+        notes.append(answer.next_step)
+    unsupported = sorted({c.n for c in answer.citations if not c.supported})
+    if unsupported:
+        notes.append("Check " + ", ".join(f"[{n}]" for n in unsupported) + ": the source may not say this.")
+    if answer.invalid_citations:
+        dropped = ", ".join(f"[{n}]" for n in answer.invalid_citations)
+        notes.append(f"Removed citations to sources that do not exist: {dropped}.")
+    blocks.extend(f"> {escape(note)}" for note in notes)
+    footer = _footer(answer)
+    if footer:
+        blocks.append(footer)
+    return "\n\n".join(blocks)
+
+
+def transcript_markdown(answers: list[Answer], pending: PendingTurn | None = None) -> str:
+    parts = [answer_markdown(a, i) for i, a in enumerate(answers)]
+    if pending is not None:
+        turn = len(answers)
+        body = link_citations(pending.text, turn, pending.sources) if pending.text else "*Thinking…*"
+        parts.append(f"**You:** {escape(pending.question)}\n\n{body}")
+    return "\n\n---\n\n".join(parts)

@@ -1,0 +1,178 @@
+"""The real window, driven as a person would: a real index on disk, the real embedding model, and the
+protocol-faithful fake Ollama over HTTP."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from pytestqt.qtbot import QtBot
+from tests.fakes.fake_ollama import FakeOllama
+
+from kenning.core.answer_model import Answer, AnswerStatus
+from kenning.core.settings import Settings
+from kenning.ui.main_window import MainWindow
+from kenning.ui.services import AppServices
+
+SAMPLE_DOCS = Path(__file__).resolve().parents[2] / "resources" / "sample-docs"
+QUESTION = "How long may a browser cache an image?"
+REPLY = (
+    "Use ExpiresByType image/gif A2592000 so GIF images expire after a month in the client cache [1]. "
+    "A cookie is a different mechanism [2]."
+)
+
+OpenWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, tmp_path: Path, embedder: Any) -> Iterator[OpenWindow]:
+    opened: list[MainWindow] = []
+
+    def open_(host: str, data_dir: Path | None = None) -> MainWindow:
+        settings = Settings()
+        settings.ollama.host = host
+        settings.ollama.connect_timeout_s = 1.0
+        services = AppServices(data_dir or tmp_path / "data", settings, embedder=embedder)
+        window = MainWindow(services)
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(services.workspace_ready, timeout=60_000):
+            services.start()
+        opened.append(window)
+        return window
+
+    yield open_
+    for window in opened:
+        window.close()
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    target = tmp_path / "docs"
+    shutil.copytree(SAMPLE_DOCS, target)
+    return target
+
+
+def wait_indexed(qtbot: QtBot, window: MainWindow, files: int) -> None:
+    def indexed() -> bool:
+        views = window.indexing.views
+        return bool(views) and views[0].stats is not None and views[0].stats.indexed >= files
+
+    qtbot.waitUntil(lambda: indexed() and not window.indexing.busy, timeout=240_000)
+
+
+def ask(qtbot: QtBot, window: MainWindow, question: str, timeout: int = 60_000) -> Answer:
+    box = window.chat_panel.question
+    box.setFocus()
+    qtbot.keyClicks(box, question)
+    with qtbot.waitSignal(window.chat.answered, timeout=timeout) as done:
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    answer = done.args[0]
+    assert isinstance(answer, Answer)
+    return answer
+
+
+def test_add_folder_ask_click_citation_stop_and_ollama_down(
+    qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama
+) -> None:
+    window = open_window(fake_ollama.url)
+    assert "Kenning" in window.windowTitle()
+    assert window.chat_stack.currentWidget() is window.welcome  # first run: nothing added yet
+
+    window.indexing.add_folder(str(docs))
+    wait_indexed(qtbot, window, files=5)
+    card = window.folders.cards[str(docs.resolve())]
+    assert "files" in card.figures.text() and window.chat_stack.currentWidget() is window.chat_panel
+    qtbot.waitUntil(lambda: window.services.ollama_state.running, timeout=10_000)
+    assert window.banner.isHidden()
+
+    # Ask: the answer streams in, with citations as links.
+    fake_ollama.reply = REPLY
+    fake_ollama.token_delay_s = 0.005
+    answer = ask(qtbot, window, QUESTION)
+    assert answer.status is AnswerStatus.ANSWERED
+    shown = window.chat_panel.transcript.toPlainText()
+    assert "ExpiresByType image/gif A2592000" in shown and QUESTION in shown
+    assert "cite:0-2" in window.chat_panel.transcript.toMarkdown()
+
+    # Click [2]: source 2 is selected and shown in the viewer.
+    window.chat_panel.transcript.anchorClicked.emit(QUrl("cite:0-2"))
+    assert window.side_tabs.currentWidget() is window.sources
+    cards = window.sources.cards.cards
+    assert [c.property("selected") for c in cards[:2]] == [False, True]
+    qtbot.waitUntil(lambda: window.sources.viewer.shown == answer.sources[1], timeout=20_000)
+
+    # Details and inspector are filled.
+    assert window.details.value_text("model")
+    assert window.inspector.table.rowCount() >= len(answer.sources)
+    assert "[1]" in window.inspector.prompt.toPlainText()
+
+    # Stop mid-answer with Esc: the partial answer is kept and marked.
+    fake_ollama.reply = " ".join(["word"] * 300) + " [1]."
+    fake_ollama.token_delay_s = 0.03
+    box = window.chat_panel.question
+    qtbot.keyClicks(box, "Tell me everything about caching images")
+    with qtbot.waitSignal(window.chat.token, timeout=30_000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.chat.answered, timeout=10_000) as stopped:
+        qtbot.keyClick(window.chat_panel, Qt.Key.Key_Escape)
+    partial = stopped.args[0]
+    assert partial.incomplete and 0 < len(partial.text.split()) < 300
+    assert "stopped" in window.chat_panel.transcript.toPlainText().lower()
+
+    # Ollama goes away: the banner explains, and answers fall back to the passages.
+    fake_ollama.stop()
+    window.services.check_ollama()
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+    assert "not running" in window.banner.text.text() and "ollama serve" in window.banner.text.text()
+    fallback = ask(qtbot, window, QUESTION)
+    assert fallback.status is AnswerStatus.EXTRACTIVE
+    assert "No language model was used" in window.chat_panel.transcript.toPlainText()
+
+
+def test_first_run_without_ollama_shows_welcome_and_banner(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window("http://127.0.0.1:9")  # nothing listens on the discard port
+    assert window.chat_stack.currentWidget() is window.welcome
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=15_000)
+    assert "search-only" in window.banner.text.text()
+    assert "not running" in window._status.ollama.text().lower()
+
+
+def test_conversations_are_kept_across_restarts(
+    qtbot: QtBot, open_window: OpenWindow, docs: Path, tmp_path: Path
+) -> None:
+    first = open_window("http://127.0.0.1:9", tmp_path / "data")
+    first.indexing.add_folder(str(docs))
+    wait_indexed(qtbot, first, files=5)
+    ask(qtbot, first, QUESTION)
+    qtbot.waitUntil(lambda: first.conversations.list.count() == 1, timeout=10_000)
+    first.close()
+
+    second = open_window("http://127.0.0.1:9", tmp_path / "data")
+    qtbot.waitUntil(lambda: second.conversations.list.count() == 1, timeout=10_000)
+    item = second.conversations.list.item(0)
+    assert QUESTION in item.text()
+    with qtbot.waitSignal(second.chat.conversation_opened, timeout=10_000):
+        second.conversations.list.itemClicked.emit(item)
+    assert QUESTION in second.chat_panel.transcript.toPlainText()
+    assert len(second.sources.cards.cards) == len(second.chat.answers[0].sources) > 0
+
+
+def test_a_broken_data_dir_gives_a_message_not_a_traceback(
+    qtbot: QtBot, tmp_path: Path, embedder: Any
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data dir should be")
+    services = AppServices(blocked, Settings(), embedder=embedder)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(services.workspace_failed, timeout=30_000) as failed:
+        services.start()
+    text = window.chat_panel.notice.text()
+    assert str(failed.args[0]) in text and "Traceback" not in text
+    assert not window.chat_panel.question.isEnabled()
