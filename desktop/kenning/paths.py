@@ -63,5 +63,16 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
-def reference_prices_file() -> Path:
+def bundled_reference_prices_file() -> Path:
     return resources_dir() / "reference_prices.toml"
+
+
+def reference_prices_override_file() -> Path:
+    """The user's edited copy of the price table (Settings writes it; the bundle stays read-only)."""
+    return config_dir() / "reference_prices.toml"
+
+
+def reference_prices_file() -> Path:
+    """The user's copy when there is one, else the table shipped with Kenning."""
+    override = reference_prices_override_file()
+    return override if override.is_file() else bundled_reference_prices_file()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomli_w
 
 from kenning.core.answer_model import Cost
 
@@ -33,6 +36,25 @@ def load_reference_prices(path: Path) -> list[ReferencePrice]:
         except (KeyError, TypeError, ValueError):
             continue
     return prices
+
+
+def save_reference_prices(prices: list[ReferencePrice], path: Path) -> None:
+    """Write the table in the shape `load_reference_prices` reads, atomically."""
+    table = {
+        "model": [
+            {
+                "name": p.model,
+                "input_per_million": p.input_per_million,
+                "output_per_million": p.output_per_million,
+            }
+            for p in prices
+        ]
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    header = "# What the same tokens would cost at a cloud provider, in US dollars per million tokens.\n"
+    tmp.write_text(header + tomli_w.dumps(table), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def answer_cost(

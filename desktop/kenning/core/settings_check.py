@@ -1,0 +1,117 @@
+"""Checks a whole Settings before it is saved: each problem names its field and says what is allowed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from kenning.core.ollama_errors import OllamaUnavailable
+from kenning.core.ollama_request import normalize_host
+from kenning.core.settings import Settings
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+_DURATION = re.compile(r"^-?\d+(\.\d+)?(ns|us|µs|ms|s|m|h)?$")  # Ollama's keep_alive: "5m", "1h", "-1", "0"
+
+
+Need = Callable[[bool, str, str, str], None]  # need(ok, section, field, message)
+
+
+@dataclass(frozen=True)
+class Problem:
+    section: str  # the Settings attribute, e.g. "ollama"
+    field: str
+    message: str
+
+
+def settings_problems(settings: Settings, *, reference_models: Iterable[str] | None = None) -> list[Problem]:
+    """Every value that would not work; empty when the settings can be saved."""
+    found: list[Problem] = []
+
+    def need(ok: bool, section: str, name: str, message: str) -> None:
+        if not ok:
+            found.append(Problem(section, name, message))
+
+    s = settings
+    need(s.index.max_file_mb > 0, "index", "max_file_mb", "The largest file size must be above 0 MB.")
+    need(all(p.strip() for p in s.index.ignore), "index", "ignore", "Ignore patterns cannot be blank lines.")
+    need(s.chunking.target_tokens >= 16, "chunking", "target_tokens", "Chunks need at least 16 tokens.")
+    need(
+        0 <= s.chunking.overlap_tokens < s.chunking.target_tokens,
+        "chunking",
+        "overlap_tokens",
+        f"The overlap must be smaller than the chunk size ({s.chunking.target_tokens} tokens).",
+    )
+    need(bool(s.embedding.model.strip()), "embedding", "model", "Name an embedding model or a model folder.")
+    device = s.embedding.device.strip().lower()
+    need(
+        device in DEVICES or re.fullmatch(r"cuda:\d+", device) is not None,
+        "embedding",
+        "device",
+        "The device must be auto, cpu, cuda (or cuda:N) or mps.",
+    )
+    need(s.embedding.batch_size >= 1, "embedding", "batch_size", "The batch size must be at least 1.")
+    need(s.search.k >= 1, "search", "k", "A search must return at least 1 passage.")
+    need(
+        s.search.candidates >= s.search.k,
+        "search",
+        "candidates",
+        f"Candidates must be at least the passages returned ({s.search.k}).",
+    )
+    need(s.search.rrf_k >= 1, "search", "rrf_k", "The fusion constant must be at least 1.")
+    _check_ollama(s, need)
+    need(s.answer.k >= 1, "answer", "k", "An answer needs at least 1 passage.")
+    need(
+        16 <= s.answer.answer_tokens < s.ollama.num_ctx,
+        "answer",
+        "answer_tokens",
+        f"Answer tokens must be between 16 and the context size ({s.ollama.num_ctx}).",
+    )
+    need(
+        s.answer.cpu_watts >= 0 and s.answer.gpu_watts >= 0,
+        "answer",
+        "cpu_watts",
+        "Power cannot be negative.",
+    )
+    need(s.answer.usd_per_kwh >= 0, "answer", "usd_per_kwh", "The electricity price cannot be negative.")
+    if reference_models is not None and s.answer.reference_model:
+        known = set(reference_models)
+        need(
+            s.answer.reference_model in known,
+            "answer",
+            "reference_model",
+            f'"{s.answer.reference_model}" is not in the reference price table.',
+        )
+    return found
+
+
+def _check_ollama(s: Settings, need: Need) -> None:
+    o = s.ollama
+    try:
+        normalize_host(o.host)
+        host_ok = True
+    except OllamaUnavailable:
+        host_ok = False
+    need(host_ok, "ollama", "host", f'"{o.host}" is not an address; use a URL like http://127.0.0.1:11434.')
+    gpu = str(o.num_gpu).strip().lower()
+    need(
+        gpu in ("auto", "cpu") or gpu.isdigit(),
+        "ollama",
+        "num_gpu",
+        "GPU must be auto, cpu, or a layer count.",
+    )
+    need(o.num_ctx >= 512, "ollama", "num_ctx", "The context size must be at least 512 tokens.")
+    need(0 <= o.temperature <= 2, "ollama", "temperature", "The temperature must be between 0 and 2.")
+    need(
+        bool(_DURATION.match(o.keep_alive.strip())),
+        "ollama",
+        "keep_alive",
+        'Keep alive is a duration like "5m", "1h" or "-1".',
+    )
+    need(o.connect_timeout_s > 0, "ollama", "connect_timeout_s", "The connect timeout must be above 0 s.")
+    need(
+        o.first_token_timeout_s > 0,
+        "ollama",
+        "first_token_timeout_s",
+        "The first-token timeout must be above 0 s.",
+    )

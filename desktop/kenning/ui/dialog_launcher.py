@@ -1,0 +1,97 @@
+"""Opens the Models, Settings and About dialogs for the main window and applies what they save.
+
+Saved settings take effect at once where that is safe: the Ollama client (host, model, token,
+CPU/GPU, context), answer and search settings. Indexing, chunking and the embedding model are read
+when the workspace opens, so those apply at the next start; the status bar says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from kenning.core.ollama import OllamaClient
+from kenning.core.ollama_request import OllamaSettings, token_secret_name
+from kenning.core.secrets import SecretStore
+from kenning.core.settings import Settings
+from kenning.ui.model_pull import ClientFactory
+
+if TYPE_CHECKING:
+    from kenning.ui.main_window import MainWindow
+    from kenning.ui.services import AppServices
+
+# Workspace parts built from settings that can be rebuilt while the app runs (cached properties).
+_REBUILT_ON_CHANGE = ("ollama", "retriever")
+
+
+def client_factory(secrets: SecretStore) -> ClientFactory:
+    """Ollama clients with the host's token from the keyring; called on a worker, never the UI thread."""
+
+    def build(settings: OllamaSettings) -> OllamaClient:
+        return OllamaClient(settings, token=secrets.get(token_secret_name(settings.host)))
+
+    return build
+
+
+def _secrets(services: AppServices) -> SecretStore:
+    workspace = services.workspace
+    return workspace.secrets if workspace is not None else SecretStore()
+
+
+def apply_settings(window: MainWindow, settings: Settings) -> None:
+    """Use the saved settings from now on; parts that need a restart keep their old values."""
+    services = window.services
+    before = services.settings
+    services.settings = settings
+    workspace = services.workspace
+    if workspace is not None:
+        workspace.settings = settings
+        for name in _REBUILT_ON_CHANGE:
+            workspace.__dict__.pop(name, None)  # rebuilt with the new settings on next use
+    needs_restart = (before.index, before.chunking, before.embedding) != (
+        settings.index,
+        settings.chunking,
+        settings.embedding,
+    )
+    if needs_restart:
+        window.statusBar().showMessage(
+            "Settings saved. Indexing and embedding changes apply when Kenning starts again.", 10_000
+        )
+    services.check_ollama()
+
+
+def open_models_dialog(window: MainWindow) -> None:
+    from kenning.ui.models_dialog import ModelsDialog
+
+    services = window.services
+    dialog = ModelsDialog(services.settings, services.readers, client_factory(_secrets(services)), window)
+    dialog.settings_changed.connect(lambda settings: apply_settings(window, settings))
+    dialog.finished.connect(lambda _result: services.check_ollama())  # a pulled model shows at once
+    _show(dialog)
+
+
+def open_settings_dialog(window: MainWindow) -> None:
+    from kenning.ui.settings_dialog import SettingsDialog
+
+    services = window.services
+    dialog = SettingsDialog(
+        services.settings, services.readers, window, secrets=_secrets(services), data_dir=services.data_dir
+    )
+    dialog.settings_changed.connect(lambda settings: apply_settings(window, settings))
+    _show(dialog)
+
+
+def open_about_dialog(window: MainWindow) -> None:
+    from kenning.ui.about_dialog import AboutDialog
+
+    services = window.services
+    dialog = AboutDialog(services.settings, services.readers, client_factory(_secrets(services)), window)
+    _show(dialog)
+
+
+def _show(dialog: QDialog) -> None:
+    """Window-modal, deleted when closed (late background results are dropped by `while_alive`)."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
