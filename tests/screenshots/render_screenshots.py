@@ -21,13 +21,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from PySide6.QtCore import QUrl  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
+from tests.fakes.fake_ollama import FakeModel, FakeOllama  # noqa: E402
 
 from kenning.core.settings import Settings  # noqa: E402
 from kenning.ui.app import application  # noqa: E402
 from kenning.ui.main_window import MainWindow  # noqa: E402
 from kenning.ui.services import AppServices  # noqa: E402
 from kenning.ui.theme import apply_theme  # noqa: E402
-from tests.fakes.fake_ollama import FakeModel, FakeOllama  # noqa: E402
 
 OUT = REPO / "resources" / "screenshots"
 SIZE = (1280, 800)
@@ -99,11 +99,24 @@ def main() -> None:
         shutil.copytree(REPO / "resources" / "sample-docs", docs)
         window = open_window(app, work / "data", fake.url)
         window.indexing.add_folder(str(docs))
-        pump(app, lambda: window.indexing.busy and window.folders.cards and any(
-            c.bar.isVisible() and c.bar.value() > 0 for c in window.folders.cards.values()))
+        pump(
+            app,
+            lambda: (
+                window.indexing.busy
+                and window.folders.cards
+                and any(c.bar.isVisible() and c.bar.value() > 0 for c in window.folders.cards.values())
+            ),
+        )
         save(window, "02-indexing")
-        pump(app, lambda: not window.indexing.busy and bool(window.indexing.views)
-             and window.indexing.views[0].stats is not None, 600)
+        pump(
+            app,
+            lambda: (
+                not window.indexing.busy
+                and bool(window.indexing.views)
+                and window.indexing.views[0].stats is not None
+            ),
+            600,
+        )
         pump(app, lambda: window.services.ollama_state.running, 20)
 
         # 3. An answer with its sources; the cited PDF page in the viewer.
@@ -127,7 +140,10 @@ def main() -> None:
 
         # 5. Dashboard after a few more answers.
         window.modes.setCurrentIndex(0)
-        for question in ("How do cookies get sent back to a server?", "How do I forward a local port with ssh?"):
+        for question in (
+            "How do cookies get sent back to a server?",
+            "How do I forward a local port with ssh?",
+        ):
             fake.reply = "The passage explains it [1]."
             count = len(window.chat.answers)
             window.chat.ask(question)
