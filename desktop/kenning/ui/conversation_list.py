@@ -48,7 +48,7 @@ class ConversationList(QWidget):
         head.addWidget(title, 1)
         head.addWidget(new)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(head)
         layout.addWidget(self.list, 1)
 

@@ -155,10 +155,11 @@ class FoldersPanel(QWidget):
         head.addWidget(title, 1)
         head.addWidget(self.add_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(head)
         layout.addWidget(self.hint)
         layout.addLayout(self._cards_layout)
+        layout.addStretch(1)
         self.cards: dict[str, FolderCard] = {}
         self._progress: IndexProgress | None = None
 

@@ -275,6 +275,7 @@ class MainWindow(QMainWindow):
         self._status.show_ollama(state)
 
     def _on_mode_changed(self, index: int) -> None:
+        self.side_tabs.setVisible(index != 2)  # the dashboard uses the full width
         if index != 2:
             return
         if self.dashboard is None:

@@ -70,15 +70,27 @@ class SourceViewer(QWidget):
         layout.addWidget(self.stack, 1)
         self.shown: Hit | None = None
         self.highlight_count = 0
+        self._request = 0  # a reply for an older request is dropped
+
+    def clear(self) -> None:
+        self._request += 1
+        if self._loading is not None:
+            self._loading.cancel()
+        self.shown = None
+        self.page_label.clear()
+        self.text_view.clear()
+        self.title.setText("Click a source or a citation to see it in its document.")
 
     def show_hit(self, hit: Hit) -> None:
         if self._loading is not None:
             self._loading.cancel()
+        self._request += 1
+        request = self._request
         self.shown = None
         name = os.path.basename(hit.path)
         self.title.setText(f"{name}" + (f" — page {hit.page}" if hit.page else "") + " (loading…)")
         if hit.page and hit.path.lower().endswith(".pdf"):
-            width = max(self.page_scroll.viewport().width() - 24, 300)
+            width = max(self.stack.width() - 40, 300)  # the page view may be hidden: use the stack
 
             def render(cancel: threading.Event) -> object:
                 from kenning.core.page_render import render_page
@@ -88,13 +100,16 @@ class SourceViewer(QWidget):
                 return render_page(hit.path, hit.page or 1, hit.text, scale=max(0.8, min(scale, 2.5)))
 
             self._loading = self._runner.submit(
-                "render page", render, on_done=lambda page: self._on_page(hit, page), on_error=self._on_failed
+                "render page",
+                render,
+                on_done=lambda page: self._on_page(hit, page) if request == self._request else None,
+                on_error=self._on_failed,
             )
         else:
             self._loading = self._runner.submit(
                 "read file",
                 lambda cancel: _read_text(hit),
-                on_done=lambda view: self._on_text(hit, view),
+                on_done=lambda view: self._on_text(hit, view) if request == self._request else None,
                 on_error=self._on_failed,
             )
 

@@ -34,6 +34,7 @@ class SourcesPanel(QWidget):
     def show_sources(self, hits: Sequence[Hit], query: str) -> None:
         self._hits = list(hits)
         self.cards.show_hits(self._hits, query)
+        self.viewer.clear()
 
     def select(self, n: int) -> None:
         self.cards.select(n)

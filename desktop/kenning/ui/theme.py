@@ -132,6 +132,12 @@ def _stylesheet(c: dict[str, str]) -> str:
 QFrame[card="true"] {{
     background: {c["card"]}; border: 1px solid {c["border"]}; border-radius: 8px;
 }}
+QFrame[card="true"][selected="true"] {{ border: 2px solid {c["accent"]}; }}
+QFrame[banner="true"] {{
+    background: {c["warning_bg"]}; color: {c["warning_text"]}; border: 1px solid {c["border"]};
+    border-radius: 8px;
+}}
+QFrame[banner="true"] QLabel {{ color: {c["warning_text"]}; }}
 QLabel[role="muted"] {{ color: {c["muted"]}; }}
 QLabel[role="title"] {{ font-weight: 600; }}
 QLabel[role="value"] {{ font-size: 18pt; font-weight: 600; }}
