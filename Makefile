@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean screenshots install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/kenning index resources/sample-docs
-	$(BIN)/kenning search "How long may a browser cache an image?"
+	$(BIN)/kenning gui
+
+# The app's main states, rendered under Xvfb at 1280x800 (apt-get install -y xvfb).
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python tests/screenshots/render_screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check desktop tests
@@ -39,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_unchanged_reindex.py
 	$(BIN)/python tests/bench/bench_search.py
 	$(BIN)/python tests/bench/bench_retrieval_quality.py
+	$(BIN)/python tests/bench/bench_window_start.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -69,9 +69,11 @@ class OllamaBanner(QFrame):
 class WelcomePane(QWidget):
     """Signals:
     add_requested(): the user wants to add a first folder.
+    samples_requested(): the user wants to try Kenning on the bundled sample documents.
     """
 
     add_requested = Signal()
+    samples_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +89,9 @@ class WelcomePane(QWidget):
         button = QPushButton("Add a folder…", self)
         button.setDefault(True)
         button.clicked.connect(self.add_requested.emit)
+        samples = QPushButton("Try it with the sample documents", self)
+        samples.setFlat(True)
+        samples.clicked.connect(self.samples_requested.emit)
         hint = QLabel("…or drop a folder onto this window.", self)
         hint.setProperty("role", "muted")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -99,6 +104,7 @@ class WelcomePane(QWidget):
         column.addSpacing(8)
         column.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(hint)
+        column.addWidget(samples, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(2)
         layout = QHBoxLayout(self)
         layout.addStretch(1)

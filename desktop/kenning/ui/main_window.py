@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         self.folders.remove_requested.connect(ix.remove_folder)
         self.folders.problems_requested.connect(self._on_show_problems)
         self.welcome.add_requested.connect(self._on_add_folder_dialog)
+        self.welcome.samples_requested.connect(
+            lambda: ix.add_folder(str(paths.resources_dir() / "sample-docs"))
+        )
         self.banner.retry.connect(s.check_ollama)
         self.banner.models_requested.connect(self._on_models)
         self.chat_panel.ask.connect(chat.ask)
