@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_common_options(doctor)
 
+    watch = commands.add_parser("watch", help="keep folders indexed as files change (Ctrl-C to stop)")
+    watch.add_argument("paths", nargs="+", metavar="PATH")
+    mode = watch.add_mutually_exclusive_group()
+    mode.add_argument("--polling", dest="polling", action="store_true", default=None, help="scan on a timer")
+    mode.add_argument("--no-polling", dest="polling", action="store_false", help="native events only")
+    watch.add_argument("--poll-interval", type=float, metavar="S", help="seconds between scans when polling")
+    watch.add_argument("--debounce", type=float, metavar="S", help="quiet time before a batch is indexed")
+    add_common_options(watch)
+
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
 
@@ -73,6 +82,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import gui_command
 
         return gui_command.run
+    if name == "watch":
+        from kenning.cli import watch_command
+
+        return watch_command.run
     if name == "ask":
         from kenning.cli import ask_command
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,6 +48,7 @@ class Embedder:
         self._lock = threading.Lock()
         # One encode at a time: the model is shared, and the thread count below is process-wide.
         self._encode_lock = threading.Lock()
+        self._queries_done = _QueriesFirst()
 
     @property
     def model_id(self) -> str:
@@ -97,8 +99,14 @@ class Embedder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         model = self._load()
-        with self._encode_lock:
-            return self._encode(model, texts)
+        # One model batch per turn of the lock, so a query asked meanwhile waits for one batch at
+        # most, not for the whole of a big indexing commit.
+        parts: list[NDArray[np.float32]] = []
+        for start in range(0, len(texts), self.batch_size):
+            self._queries_done.wait_for_queries()
+            with self._encode_lock:
+                parts.append(self._encode(model, texts[start : start + self.batch_size]))
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def embed_query(self, text: str) -> NDArray[np.float32]:
         """One short text: a single thread is as fast alone and far faster when the CPU is busy
@@ -106,7 +114,7 @@ class Embedder:
         model = self._load()
         import torch
 
-        with self._encode_lock:
+        with self._queries_done.query(), self._encode_lock:
             threads = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
@@ -125,3 +133,26 @@ class Embedder:
         )
         result: NDArray[np.float32] = np.asarray(vectors, dtype=np.float32)
         return result
+
+
+class _QueriesFirst:
+    """Lets a query's encode go before the next batch of a bulk embed (a plain lock is not fair)."""
+
+    def __init__(self) -> None:
+        self._waiting = 0
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def query(self) -> Iterator[None]:
+        with self._changed:
+            self._waiting += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._waiting -= 1
+                self._changed.notify_all()
+
+    def wait_for_queries(self, timeout_s: float = 5.0) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._waiting == 0, timeout=timeout_s)

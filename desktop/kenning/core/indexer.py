@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import queue
+import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -102,10 +103,63 @@ class Indexer:
         with WriterLock(self.store.index_dir):
             yield from self._sync(tuple(os.path.abspath(r) for r in roots), cancel)
 
+    def sync_paths(
+        self,
+        roots: Sequence[str],
+        paths: Sequence[str],
+        *,
+        cancel: threading.Event | None = None,
+        optimize: bool = False,
+    ) -> Iterator[IndexEvent]:
+        """Sync only `paths` (files or folders, present or gone) under `roots`: a watcher's batch.
+
+        Same rules as `sync`: a path that is gone removes its file (or every file under the folder),
+        a new file whose content matches a gone one is a rename and keeps its vectors.
+        """
+        cancel = cancel or threading.Event()
+        abs_roots = tuple(os.path.abspath(r) for r in roots)
+        with WriterLock(self.store.index_dir):
+            scope = {p for p in (os.path.abspath(p) for p in paths) if root_of(p, abs_roots) is not None}
+            found, problems = self._found_at(abs_roots, sorted(scope))
+            records = {p: r for p, r in self.store.file_records().items() if _in_scope(p, scope)}
+            yield from self._execute(abs_roots, found, problems, records, cancel, optimize=optimize)
+
+    def forget(self, roots: Sequence[str]) -> list[str]:
+        """Remove every file under `roots` from the index (a folder the user stopped watching)."""
+        abs_roots = tuple(os.path.abspath(r) for r in roots)
+        with WriterLock(self.store.index_dir):
+            paths = [p for p in self.store.file_records() if _under(p, abs_roots)]
+            if paths:
+                SyncManifest(self.store.index_dir).invalidate()
+                self.store.remove_files(paths)
+            return paths
+
+    def checkpoint(self) -> None:
+        """Fold small writes and remember the index's state for a fast next start (call when idle)."""
+        with WriterLock(self.store.index_dir):
+            self.store.optimize()
+            SyncManifest(self.store.index_dir).save(self.store.file_records().values())
+
     # ---- planning ------------------------------------------------------------------------
     def _sync(self, roots: tuple[str, ...], cancel: threading.Event) -> Iterator[IndexEvent]:
         started = time.perf_counter()
-        report = SyncReport(roots=roots)
+        found, problems = self._walk(roots)
+        manifest = SyncManifest(self.store.index_dir)
+        if self._nothing_changed(found, roots, manifest):
+            report = SyncReport(roots=roots, files_seen=len(found), unchanged=len(found))
+            report.errors.extend(problems)
+            yield SyncStarted(roots=roots, files_total=len(found), to_process=0)
+            for issue in problems:
+                yield FileDone(issue.path, Outcome.ERROR, issue.reason)
+            report.seconds = time.perf_counter() - started
+            yield SyncFinished(report)
+            return
+        records = {p: r for p, r in self.store.file_records().items() if _under(p, roots)}
+        yield from self._execute(roots, found, problems, records, cancel, optimize=True, started=started)
+        if not cancel.is_set():
+            manifest.save(self.store.file_records().values())
+
+    def _walk(self, roots: Sequence[str]) -> tuple[list[FoundFile], list[FileIssue]]:
         found: list[FoundFile] = []
         problems: list[FileIssue] = []
         for item in walk(roots, self.rules, follow_symlinks=self.follow_symlinks):
@@ -113,23 +167,65 @@ class Indexer:
                 problems.append(FileIssue(display_path(item.path), item.reason))
             else:
                 found.append(item)
-        report.files_seen = len(found)
-        for issue in problems:
-            report.errors.append(issue)
+        return found, problems
 
-        manifest = SyncManifest(self.store.index_dir)
-        if self._nothing_changed(found, roots, manifest):
-            report.unchanged = len(found)
-            yield SyncStarted(roots=roots, files_total=len(found), to_process=0)
-            for issue in problems:
-                yield FileDone(issue.path, Outcome.ERROR, issue.reason)
-            report.seconds = time.perf_counter() - started
-            yield SyncFinished(report)
-            return
+    def _found_at(
+        self, roots: tuple[str, ...], paths: Sequence[str]
+    ) -> tuple[list[FoundFile], list[FileIssue]]:
+        """The indexable files at `paths` now: a folder is walked, a gone path gives nothing."""
+        found: dict[str, FoundFile] = {}
+        problems: list[FileIssue] = []
+        for path in sorted(set(paths)):
+            root = root_of(path, roots)
+            if root is None or self.ignores(path, root):
+                continue
+            try:
+                st = os.stat(path) if self.follow_symlinks else os.lstat(path)
+            except OSError:
+                continue  # gone: its records in scope become missing
+            if stat.S_ISDIR(st.st_mode):
+                if path != root and os.path.islink(path) and not self.follow_symlinks:
+                    continue
+                walked, issues = self._walk([path])
+                found.update((f.path, replace(f, root=root)) for f in walked)
+                problems.extend(issues)
+            elif stat.S_ISREG(st.st_mode):
+                found[path] = FoundFile(path, root, st.st_size, st.st_mtime_ns)
+        return list(found.values()), problems
 
-        manifest.invalidate()
+    def ignores(self, path: str, root: str) -> bool:
+        """Whether `path` (under `root`) is excluded by the ignore rules, itself or by a parent folder."""
+        relative = os.path.relpath(path, root)
+        if relative == ".":
+            return False
+        parts = relative.split(os.sep)
+        if any(self.rules.ignores_name(part) for part in parts):
+            return True
+        folder = root
+        for part in parts[:-1]:
+            folder = os.path.join(folder, part)
+            if self.rules.ignores_dir(folder):
+                return True
+        return self.rules.ignores_dir(path)
+
+    # ---- execution -----------------------------------------------------------------------
+    def _execute(
+        self,
+        roots: tuple[str, ...],
+        found: list[FoundFile],
+        problems: list[FileIssue],
+        records: dict[str, FileRecord],
+        cancel: threading.Event,
+        *,
+        optimize: bool,
+        started: float | None = None,
+    ) -> Iterator[IndexEvent]:
+        """Index `found` against `records` (the stored files in the same scope); drop the rest."""
+        started = time.perf_counter() if started is None else started
+        report = SyncReport(roots=roots, files_seen=len(found))
+        report.errors.extend(problems)
+        SyncManifest(self.store.index_dir).invalidate()
         self.store.check_model(self.embedder.model_id)
-        records = {p: r for p, r in self.store.file_records().items() if _under(p, roots)}
         seen_paths = {display_path(f.path) for f in found}
         todo: list[FoundFile] = []
         for f in found:
@@ -174,9 +270,8 @@ class Indexer:
                 for path in gone:
                     report.removed += 1
                     yield FileDone(path, Outcome.REMOVED)
-        if report.indexed or report.removed or report.renamed:
+        if optimize and (report.indexed or report.removed or report.renamed):
             self.store.optimize()
-        manifest.save(self.store.file_records().values())
         report.seconds = time.perf_counter() - started
         yield SyncFinished(report)
 
@@ -242,7 +337,12 @@ class Indexer:
             content = read_file(f.path, max_bytes=self.max_file_bytes)
             prepared.sha256 = content.sha256
             prepared.found = replace(f, size=content.size, mtime_ns=content.mtime_ns)
-            if record is not None and record.sha256 == content.sha256 and record.status is FileStatus.INDEXED:
+            if (
+                record is not None
+                and record.sha256 == content.sha256
+                and record.status is FileStatus.INDEXED
+                and not record.retry  # a crash may have left other chunks under this record
+            ):
                 prepared.touched_only = True
                 return prepared
             prepared.renamed_from = renames.claim(content.sha256)
@@ -283,6 +383,9 @@ class Indexer:
                     )
                 )
         if good:
+            # Write-ahead: until the final records land, a crash leaves these files marked for a redo
+            # (or for removal, if they are gone by then), never chunks without a record.
+            self.store.upsert_records([_intent(p.found, records.get(p.found.path)) for p in good])
             self.store.replace_chunks(
                 [p.found.path for p in good], rows, dimension=dimension, model_id=model_id
             )
@@ -362,6 +465,8 @@ class Indexer:
         old = p.renamed_from
         assert old is not None
         f = p.found
+        moved = replace(old, path=f.path, root=f.root, size=f.size, mtime_ns=f.mtime_ns)
+        self.store.upsert_records([replace(moved, retry=True)])  # write-ahead, as in `_commit`
         rows = self.store.chunk_rows(old.path)
         for row in rows:
             row.pop("_distance", None)
@@ -369,12 +474,27 @@ class Indexer:
         if rows:
             dimension = len(rows[0]["vector"])
             self.store.replace_chunks([f.path], rows, dimension=dimension, model_id=self.embedder.model_id)
-        self.store.upsert_records([replace(old, path=f.path, root=f.root, size=f.size, mtime_ns=f.mtime_ns)])
+        self.store.upsert_records([moved])
         self.store.remove_files([old.path])
         report.renamed += 1
         return FileDone(
             f.path, Outcome.RENAMED, chunks=len(rows), done=done, total=total, renamed_from=old.path
         )
+
+
+def _intent(f: FoundFile, old: FileRecord | None) -> FileRecord:
+    """The record a file carries while its chunks are being replaced."""
+    if old is not None:
+        return replace(old, retry=True)
+    return FileRecord(
+        path=f.path,
+        root=f.root,
+        size=f.size,
+        mtime_ns=f.mtime_ns,
+        sha256="",
+        status=FileStatus.PENDING,
+        retry=True,
+    )
 
 
 def _unchanged(record: FileRecord | None, size: int, mtime_ns: int) -> bool:
@@ -383,3 +503,20 @@ def _unchanged(record: FileRecord | None, size: int, mtime_ns: int) -> bool:
 
 def _under(path: str, roots: tuple[str, ...]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _in_scope(path: str, scope: set[str]) -> bool:
+    """Whether `path` is one of `scope` or lies under one of them (linear in the path's depth)."""
+    while True:
+        if path in scope:
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+
+
+def root_of(path: str, roots: tuple[str, ...]) -> str | None:
+    """The innermost watched root holding `path`."""
+    holders = [r for r in roots if _under(path, (r,))]
+    return max(holders, key=len) if holders else None

@@ -10,6 +10,7 @@ class FileStatus(StrEnum):
     INDEXED = "indexed"
     SKIPPED = "skipped"  # deliberately not indexed: empty, binary, too large, no text
     ERROR = "error"  # could not be read: corrupt, encrypted, unreadable, vanished
+    PENDING = "pending"  # being written; left behind only by a crash, and redone by the next sync
 
 
 @dataclass(frozen=True)
@@ -183,3 +184,56 @@ class SyncReport:
 @dataclass(frozen=True)
 class SyncFinished:
     report: SyncReport
+
+
+# ---- watching events: what `FolderWatcher.run` yields (besides the indexer's own events) -------
+
+
+@dataclass(frozen=True)
+class Watching:
+    """The start-up reconciliation is done; changes are now followed live."""
+
+    roots: tuple[str, ...]  # online and watched
+    polled: tuple[str, ...] = ()  # of those, the ones scanned on a timer (no native events there)
+
+
+@dataclass(frozen=True)
+class BatchDone:
+    """One batch of changes reached the index."""
+
+    at: str  # ISO 8601 time the batch finished
+    indexed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()  # (from, to)
+    errors: tuple[FileIssue, ...] = ()
+    skipped: tuple[FileIssue, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def files(self) -> int:
+        lists = (self.indexed, self.removed, self.renamed, self.errors, self.skipped)
+        return sum(len(items) for items in lists)
+
+
+@dataclass(frozen=True)
+class WatchStatus:
+    queue_length: int  # changed paths waiting
+    files_per_s: float  # recent indexing rate (0 before the first batch)
+    eta_s: float | None  # time to empty the queue at that rate; None when unknown
+    offline: tuple[str, ...] = ()
+    paused: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RootOffline:
+    """A watched folder vanished (unmounted, renamed): its files stay in the index until it returns."""
+
+    root: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RootOnline:
+    """A watched folder is back (or was added); what changed meanwhile has been reconciled."""
+
+    root: str

@@ -48,6 +48,25 @@ class IndexSettings:
 
 
 @dataclass
+class WatchSettings:
+    debounce_s: float = _describe(
+        0.6,
+        "Quiet time (s) after the last change before a batch is indexed: one save, one update. Above "
+        "0.5 s, watchdog's wait for the other half of a move, so a move into a new folder stays a rename.",
+    )
+    max_delay_s: float = _describe(
+        5.0, "Longest a change waits (s) while a folder keeps changing (a copy or checkout in progress)."
+    )
+    max_batch_files: int = _describe(500, "Most paths handled in one batch; the rest follow in the next.")
+    polling: str = _describe(
+        "auto",
+        "auto: poll network and removable drives, where change events do not arrive; always; never.",
+    )
+    poll_interval_s: float = _describe(5.0, "Seconds between scans of a polled folder.")
+    root_check_s: float = _describe(2.0, "Seconds between checks that each watched folder is still there.")
+
+
+@dataclass
 class ChunkSettings:
     target_tokens: int = _describe(200, "Target chunk size in embedding-model tokens.")
     overlap_tokens: int = _describe(32, "Tokens shared by neighbouring chunks, so no sentence is cut off.")
@@ -87,6 +106,7 @@ class AnswerSettings:
 class Settings:
     version: int = SCHEMA_VERSION
     index: IndexSettings = field(default_factory=IndexSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
