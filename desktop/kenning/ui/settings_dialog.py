@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +101,12 @@ class SettingsDialog(QDialog):
         ollama = self._forms["ollama"]
         ollama.addRow(self._label("Access &token", self.token), self.token)
         ollama.addRow("", self.token_warning)
+        env_host = os.environ.get("OLLAMA_HOST", "").strip()
+        if env_host:  # the environment beats the file at every start: say so where the host is edited
+            note = QLabel(f"OLLAMA_HOST is set to {env_host}; it overrides the host saved here.")
+            note.setProperty("role", "warning")
+            note.setWordWrap(True)
+            ollama.insertRow(2, "", note)
 
         self.prices = PricesTable()
         self.prices.setEnabled(False)
