@@ -40,12 +40,14 @@ class OllamaState:
 
 class AppServices(QObject):
     """Signals:
-    workspace_ready(): the index is open and the embedding model is loading or loaded.
+    workspace_ready(): the index is open; the embedding model is still loading.
+    model_ready(): the embedding model is loaded and has run once, so the next search is fast.
     workspace_failed(UserMessage): the index could not be opened.
     ollama_changed(OllamaState): after each check of the Ollama server.
     """
 
     workspace_ready = Signal()
+    model_ready = Signal()
     workspace_failed = Signal(object)
     ollama_changed = Signal(object)
 
@@ -84,7 +86,12 @@ class AppServices(QObject):
     def _on_workspace(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.workspace_ready.emit()
-        self.readers.submit("load embedding model", lambda cancel: workspace.embedder.dimension)
+        self.readers.submit(
+            "load embedding model",
+            lambda cancel: _warm_up(workspace),
+            on_done=lambda _: self.model_ready.emit(),
+            on_error=self._on_open_failed,
+        )
         self.check_ollama()
 
     def _on_open_failed(self, exc: BaseException) -> None:
@@ -127,6 +134,12 @@ class AppServices(QObject):
         if self.workspace is not None:
             self.workspace.close()
         return stopped
+
+
+def _warm_up(workspace: Workspace) -> None:
+    # torch's first forward pass sets up its kernels while holding the GIL for about half a second;
+    # doing it now, right after start, keeps that pause out of the first index run or question.
+    workspace.embedder.embed_query("warm up")
 
 
 def _probe_ollama(workspace: Workspace) -> OllamaState:

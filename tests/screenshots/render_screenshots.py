@@ -1,0 +1,173 @@
+"""Renders the desktop app's main states to resources/screenshots/*.png (run by `make screenshots`).
+
+The real window on a real index of resources/sample-docs, answering through the protocol-faithful
+fake Ollama (tests/fakes), under Xvfb at 1280×800. A script, not a test: it waits by pumping events.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "desktop"), str(REPO)]
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from PySide6.QtCore import QUrl  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
+from tests.fakes.fake_ollama import FakeModel, FakeOllama  # noqa: E402
+
+from kenning.core.settings import Settings  # noqa: E402
+from kenning.ui.app import application  # noqa: E402
+from kenning.ui.main_window import MainWindow  # noqa: E402
+from kenning.ui.services import AppServices  # noqa: E402
+from kenning.ui.theme import apply_theme  # noqa: E402
+
+OUT = REPO / "resources" / "screenshots"
+SIZE = (1280, 800)
+REPLY = (
+    "Give **dot** a directed graph and it draws it as a hierarchy: nodes are placed in ranks so that"
+    " edges point the same way, usually top to bottom [1]. It reads and writes graphs in the DOT"
+    " language [2], and `-T` picks the output format, such as PNG or SVG [1]."
+)
+
+
+def pump(app: QApplication, done: Callable[[], bool], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the window")
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(10):  # let layouts and repaints settle
+        app.processEvents()
+
+
+def save(widget: QWidget, name: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(OUT / f"{name}.png"))
+    print(f"wrote {OUT / name}.png")
+
+
+def open_window(app: QApplication, data: Path, host: str) -> MainWindow:
+    settings = Settings()
+    settings.ollama.host = host
+    window = MainWindow(AppServices(data, settings))
+    window.resize(*SIZE)
+    window.show()
+    window.services.start()
+    pump(app, lambda: window.services.workspace is not None)
+    return window
+
+
+def grab_dialog(app: QApplication, window: MainWindow, opener: Callable[[], None], name: str) -> None:
+    before = set(window.findChildren(QDialog))
+    opener()
+    pump(app, lambda: bool(set(window.findChildren(QDialog)) - before), 10)
+    dialog = next(d for d in window.findChildren(QDialog) if d not in before)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:  # background reads (models, versions) fill the dialog
+        app.processEvents()
+        time.sleep(0.02)
+    save(dialog, name)
+    dialog.close()
+
+
+def main() -> None:
+    app = application()
+    apply_theme(app, "light")
+    work = Path(tempfile.mkdtemp(prefix="kenning-shots-"))
+    os.environ["KENNING_CONFIG_DIR"] = str(work / "config")
+    fake = FakeOllama(reply=REPLY, token_delay_s=0.01)
+    fake.models["qwen2.5:3b"] = FakeModel("qwen2.5:3b", "qwen2", "3.1B", "Q4_K_M", 32768, 1_929_903_264)
+    fake.start()
+    try:
+        # 1. First run: no folder, no Ollama.
+        first = open_window(app, work / "first", "http://127.0.0.1:9")
+        pump(app, lambda: first.banner.isVisible(), 20)
+        save(first, "01-first-run")
+        first.close()
+
+        # 2. Indexing.
+        docs = work / "Documents"
+        shutil.copytree(REPO / "resources" / "sample-docs", docs)
+        window = open_window(app, work / "data", fake.url)
+        window.indexing.add_folder(str(docs))
+        pump(
+            app,
+            lambda: (
+                window.indexing.busy
+                and window.folders.cards
+                and any(c.bar.isVisible() and c.bar.value() > 0 for c in window.folders.cards.values())
+            ),
+        )
+        save(window, "02-indexing")
+        pump(
+            app,
+            lambda: (
+                not window.indexing.busy
+                and bool(window.indexing.views)
+                and window.indexing.views[0].stats is not None
+            ),
+            600,
+        )
+        pump(app, lambda: window.services.ollama_state.running, 20)
+
+        # 3. An answer with its sources; the cited PDF page in the viewer.
+        window.chat.ask("What does the dot program draw, and how do I choose the output format?")
+        pump(app, lambda: len(window.chat.answers) == 1, 120)
+        window.chat_panel.transcript.anchorClicked.emit(QUrl("cite:0-1"))
+        pump(app, lambda: window.sources.viewer.shown is not None, 30)
+        save(window, "03-answer-sources")
+        window.side_tabs.setCurrentWidget(window.details)
+        save(window, "04-answer-details")
+        window.side_tabs.setCurrentWidget(window.inspector)
+        save(window, "05-retrieval-inspector")
+        window.side_tabs.setCurrentWidget(window.sources)
+
+        # 4. Search only.
+        window.modes.setCurrentWidget(window.search_view)
+        window.search_view.query.setText("cache expiry for images")
+        window.search_view.run_search()
+        pump(app, lambda: bool(window.search_view.results.cards), 30)
+        save(window, "06-search")
+
+        # 5. Dashboard after a few more answers.
+        window.modes.setCurrentIndex(0)
+        for question in (
+            "How do cookies get sent back to a server?",
+            "How do I forward a local port with ssh?",
+        ):
+            fake.reply = "The passage explains it [1]."
+            count = len(window.chat.answers)
+            window.chat.ask(question)
+            pump(app, lambda count=count: len(window.chat.answers) == count + 1, 120)
+        window.modes.setCurrentIndex(2)
+        pump(app, lambda: window.dashboard is not None and window.dashboard.summary is not None, 30)
+        save(window, "07-dashboard")
+        window.modes.setCurrentIndex(0)
+
+        # 6. Dialogs.
+        grab_dialog(app, window, window._on_models, "08-models")
+        grab_dialog(app, window, window._on_settings, "09-settings")
+        grab_dialog(app, window, window._on_about, "10-about")
+
+        # 7. Dark theme.
+        apply_theme(app, "dark")
+        window.chat_panel.show_conversation(window.chat.answers)
+        pump(app, lambda: True)
+        save(window, "11-dark-theme")
+        window.close()
+    finally:
+        fake.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
