@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from kenning import paths
 from kenning.core.costs import load_reference_prices
@@ -117,3 +117,10 @@ def test_a_bad_price_is_refused(qtbot, task_runner, tmp_path) -> None:  # type: 
         _ok(dialog)
     assert 'Prices for "gpt-4o" must be numbers' in dialog.error_label.text()
     assert dialog.tabs.currentIndex() == dialog.tabs.count() - 1
+
+
+def test_ollama_host_from_the_environment_is_pointed_out(qtbot, task_runner, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("OLLAMA_HOST", "http://gpu-box:11434")
+    dialog = _dialog(qtbot, task_runner, tmp_path)
+    notes = [label.text() for label in dialog.findChildren(QLabel) if "OLLAMA_HOST is set" in label.text()]
+    assert notes == ["OLLAMA_HOST is set to http://gpu-box:11434; it overrides the host saved here."]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -31,15 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from kenning import paths
-from kenning.core.costs import ReferencePrice, load_reference_prices, save_reference_prices
-from kenning.core.ollama_request import token_secret_name
+from kenning.core.costs import ReferencePrice
 from kenning.core.secrets import SecretStore
-from kenning.core.settings import Settings, save_settings
+from kenning.core.settings import Settings
 from kenning.core.settings_check import DEVICES, settings_problems
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
 from kenning.ui.prices_table import PricesTable
 from kenning.ui.settings_fields import ChoiceEditor, FieldEditor, editor_for, field_label
+from kenning.ui.settings_io import SettingsExtras, load_extras, save_all
 from kenning.ui.tasks import TaskRunner
 
 SECTION_TITLES = {
@@ -50,14 +51,6 @@ SECTION_TITLES = {
     "ollama": "Ollama",
     "answer": "Answers && costs",
 }
-
-
-@dataclasses.dataclass
-class _Loaded:
-    token: str
-    secrets_warning: str
-    prices: list[ReferencePrice]
-    bundled_prices: list[ReferencePrice]
 
 
 class SettingsDialog(QDialog):
@@ -85,7 +78,7 @@ class SettingsDialog(QDialog):
         self._runner = runner
         self._secrets = secrets or SecretStore()
         self._settings_path = settings_path or paths.settings_file()
-        self._loaded: _Loaded | None = None
+        self._loaded: SettingsExtras | None = None
         self._prices_edited = False
         self.editors: dict[tuple[str, str], FieldEditor] = {}
 
@@ -108,6 +101,12 @@ class SettingsDialog(QDialog):
         ollama = self._forms["ollama"]
         ollama.addRow(self._label("Access &token", self.token), self.token)
         ollama.addRow("", self.token_warning)
+        env_host = os.environ.get("OLLAMA_HOST", "").strip()
+        if env_host:  # the environment beats the file at every start: say so where the host is edited
+            note = QLabel(f"OLLAMA_HOST is set to {env_host}; it overrides the host saved here.")
+            note.setProperty("role", "warning")
+            note.setWordWrap(True)
+            ollama.insertRow(2, "", note)
 
         self.prices = PricesTable()
         self.prices.setEnabled(False)
@@ -141,20 +140,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(720, 640)
 
-        host = settings.ollama.host
-        store = self._secrets
-
-        def load(cancel: threading.Event) -> _Loaded:
-            return _Loaded(
-                store.get(token_secret_name(host)) or "",
-                store.warning,
-                load_reference_prices(paths.reference_prices_file()),
-                load_reference_prices(paths.bundled_reference_prices_file()),
-            )
-
+        host, store = settings.ollama.host, self._secrets
         runner.submit(
             "load settings extras",
-            load,
+            lambda cancel: load_extras(store, host),
             on_done=while_alive(self, self._on_loaded),
             on_error=while_alive(self, self._on_failed),
         )
@@ -211,7 +200,7 @@ class SettingsDialog(QDialog):
 
     # -- loading ---------------------------------------------------------------------------------
 
-    def _on_loaded(self, loaded: _Loaded) -> None:
+    def _on_loaded(self, loaded: SettingsExtras) -> None:
         self._loaded = loaded
         self.token.setText(loaded.token)
         self.token.setEnabled(True)
@@ -280,24 +269,12 @@ class SettingsDialog(QDialog):
         self, new: Settings, prices: list[ReferencePrice]
     ) -> Callable[[threading.Event], Settings]:
         path, store = self._settings_path, self._secrets
-        token = self.token.text().strip()
-        was = self._loaded.token if self._loaded is not None else None  # None: never loaded, leave it
-        token_changed = was is not None and (token != was or new.ollama.host != self._settings.ollama.host)
-        save_prices = self._prices_edited
-
-        def work(cancel: threading.Event) -> Settings:
-            save_settings(new, path)
-            if token_changed:
-                name = token_secret_name(new.ollama.host)
-                if token:
-                    store.set(name, token)
-                else:
-                    store.delete(name)
-            if save_prices:
-                save_reference_prices(prices, paths.reference_prices_override_file())
-            return new
-
-        return work
+        token: str | None = self.token.text().strip()
+        was = self._loaded.token if self._loaded is not None else None
+        if was is None or (token == was and new.ollama.host == self._settings.ollama.host):
+            token = None  # never loaded, or unchanged: leave the keyring alone
+        edited = prices if self._prices_edited else None
+        return lambda cancel: save_all(new, path, store=store, token=token, prices=edited)
 
     def _show_problems(self, lines: list[str], section: str, editor: FieldEditor | None) -> None:
         self.error_label.show_text("Please fix:\n" + "\n".join(f"• {line}" for line in lines))

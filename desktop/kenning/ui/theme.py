@@ -3,8 +3,8 @@
 `apply_theme(app)` follows the operating system's colour scheme and re-applies itself when the
 user switches it; `apply_theme(app, "dark")` forces one (screenshots, a user's choice). Widgets
 read named colours from here (`accent()`, `muted_text()`, …) at paint time, so they follow too.
-Stylesheet roles: a QFrame with property `card=true`, a QLabel with `role` = "muted", "warning",
-"error", "title" or "value".
+Stylesheet roles: a QFrame with property `card=true` (and `selected=true`, or focus, for a chosen
+card) or `banner=true`; a QLabel with `role` = "muted", "warning", "error", "title" or "value".
 """
 
 from __future__ import annotations
@@ -133,9 +133,9 @@ QFrame[card="true"] {{
     background: {c["card"]}; border: 1px solid {c["border"]}; border-radius: 8px;
 }}
 QFrame[card="true"][selected="true"] {{ border: 2px solid {c["accent"]}; }}
+QFrame[card="true"]:focus {{ border: 2px solid {c["accent"]}; }}
 QFrame[banner="true"] {{
-    background: {c["warning_bg"]}; color: {c["warning_text"]}; border: 1px solid {c["border"]};
-    border-radius: 8px;
+    background: {c["warning_bg"]}; border: 1px solid {c["border"]}; border-radius: 6px;
 }}
 QFrame[banner="true"] QLabel {{ color: {c["warning_text"]}; }}
 QLabel[role="muted"] {{ color: {c["muted"]}; }}
