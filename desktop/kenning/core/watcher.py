@@ -92,6 +92,11 @@ class FolderWatcher:
     def resume(self, root: str) -> None:
         self._control("resume", root)
 
+    def retry(self, paths: Sequence[str]) -> None:
+        """Read these files again although they did not change (a lock or permission was fixed)."""
+        for path in paths:
+            self._control("retry", path)
+
     def _control(self, op: str, root: str) -> None:
         self._ops.put((op, os.path.abspath(root)))
         self._queue.wake()
@@ -220,6 +225,11 @@ class FolderWatcher:
             elif op == "pause" and state is not None and not state.paused:
                 self._stop_watching(state)
                 state.paused = True
+            elif op == "retry":
+                from kenning.core.folder_stats import mark_for_retry
+
+                mark_for_retry(self._indexer.store, [root])
+                self._queue.post([root])
             elif op == "resume" and state is not None and state.paused:
                 state.paused = False
                 self._check_roots_now.set()

@@ -1,25 +1,38 @@
-"""Keeps the chosen folders indexed: runs syncs on the single writer thread and reports progress.
+"""Keeps the chosen folders in the index by themselves: runs the core's FolderWatcher on the single
+writer thread (a reconciliation at start, then every change on disk) and reports what it does.
 
 Widgets never touch the index; they call this controller and render what its signals carry.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from kenning.core.folder_list import Folder
-from kenning.core.model import FileDone, SyncFinished, SyncReport, SyncStarted
+from kenning.core.model import (
+    BatchDone,
+    FileDone,
+    RootOffline,
+    RootOnline,
+    SyncFinished,
+    SyncReport,
+    SyncStarted,
+    WatchStatus,
+)
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle
 
 if TYPE_CHECKING:
     from kenning.core.folder_stats import FolderStats
+    from kenning.core.watcher import FolderWatcher
 
 
 @dataclass(frozen=True)
@@ -57,77 +70,77 @@ class _Rate:
 class IndexingController(QObject):
     """Signals:
     folders_changed(list[FolderView]): the folder list or its figures changed.
-    progress(IndexProgress | None): a file was processed; None when the run ends.
-    synced(SyncReport): a run finished (cancelled runs too).
-    failed(UserMessage): a run or a folder operation failed as a whole.
+    progress(IndexProgress | None): a file was processed; None when a run or batch ends.
+    watch_status(WatchStatus): the watcher's queue length, files/s and ETA.
+    synced(SyncReport): a reconciliation run finished.
+    batch_done(BatchDone): a batch of changes on disk reached the index.
+    failed(UserMessage): a folder operation or the watcher failed as a whole.
     """
 
     folders_changed = Signal(object)
     progress = Signal(object)
+    watch_status = Signal(object)
     synced = Signal(object)
+    batch_done = Signal(object)
     failed = Signal(object)
 
     def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self._running: TaskHandle | None = None
-        self._running_roots: tuple[str, ...] = ()
-        self._pending: set[str] = set()
+        self._watcher: FolderWatcher | None = None
+        self._task: TaskHandle | None = None
+        self._watched: set[str] = set()  # roots handed to the watcher (paused ones excluded)
+        self._offline: set[str] = set()
+        self._active = False
+        self._roots: tuple[str, ...] = ()
         self._rate = _Rate()
         self.views: list[FolderView] = []
 
     # ---- commands ----------------------------------------------------------------------------
     def start(self) -> None:
-        """After the workspace opens: show what is stored, then catch up with changes on disk."""
-        self._write("load folders", lambda cancel: self._services.folders.active(), self._sync_roots)
+        """After the workspace opens: show what is stored, then reconcile and watch."""
+        folders = self._services.folders
+        self._services.readers.submit(
+            "load folders",
+            lambda cancel: folders.load(),
+            on_done=self._start_watcher,
+            on_error=self._on_error,
+        )
         self.refresh()
 
     def add_folder(self, path: str) -> None:
-        def add(cancel: threading.Event) -> list[str]:
-            from pathlib import Path
-
-            self._services.folders.add(path)
-            return [str(Path(path).expanduser().resolve())]
-
-        self._write("add folder", add, self._sync_roots)
+        resolved = str(Path(path).expanduser().resolve())
+        self._folder_op(
+            "add folder", lambda: self._services.folders.add(resolved), lambda: self._watch(resolved)
+        )
 
     def remove_folder(self, path: str) -> None:
-        if path in self._running_roots and self._running is not None:
-            self._running.cancel()
+        def forget() -> None:
+            if self._watcher is None:
+                return
+            if path not in self._watched:  # a paused folder: let the watcher know it, then forget it
+                self._watcher.add_root(path)
+            self._watcher.remove_root(path)
+            self._watched.discard(path)
 
-        def remove(cancel: threading.Event) -> None:
-            from kenning.core.folder_stats import forget_folder
-
-            self._services.folders.remove(path)
-            workspace = self._services.workspace
-            if workspace is not None:
-                forget_folder(workspace.store, path)
-
-        self._write("remove folder", remove, lambda _: self.refresh())
+        self._folder_op("remove folder", lambda: self._services.folders.remove(path), forget)
 
     def set_paused(self, path: str, paused: bool) -> None:
-        if paused and path in self._running_roots and self._running is not None:
-            self._running.cancel()
+        def apply() -> None:
+            if self._watcher is None:
+                return
+            if paused:
+                self._watcher.pause(path)
+            elif path in self._watched:
+                self._watcher.resume(path)
+            else:
+                self._watch(path)
 
-        def pause(cancel: threading.Event) -> list[str]:
-            self._services.folders.set_paused(path, paused)
-            return [] if paused else [path]
-
-        self._write("pause folder", pause, self._sync_roots)
+        self._folder_op("pause folder", lambda: self._services.folders.set_paused(path, paused), apply)
 
     def retry(self, paths: Sequence[str], root: str) -> None:
-        def mark(cancel: threading.Event) -> list[str]:
-            from kenning.core.folder_stats import mark_for_retry
-
-            workspace = self._services.workspace
-            if workspace is not None:
-                mark_for_retry(workspace.store, paths)
-            return [root]
-
-        self._write("retry files", mark, self._sync_roots)
-
-    def sync_all(self) -> None:
-        self._write("load folders", lambda cancel: self._services.folders.active(), self._sync_roots)
+        if self._watcher is not None:
+            self._watcher.retry(paths)
 
     def refresh(self) -> None:
         self._services.readers.submit(
@@ -136,79 +149,103 @@ class IndexingController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._running is not None and self._running.running
+        """Files are being indexed right now (the start-up reconciliation or a batch of changes)."""
+        return self._active
+
+    @property
+    def queue_length(self) -> int:
+        return self._watcher.queue_length if self._watcher is not None else 0
 
     def stop(self) -> None:
-        if self._running is not None:
-            self._running.cancel()
+        if self._task is not None:
+            self._task.cancel()
 
-    # ---- work --------------------------------------------------------------------------------
-    def _write(self, name: str, work: Any, then: Any) -> None:
-        self._services.writer.submit(name, work, on_done=then, on_error=self._on_error)
+    # ---- the watcher -------------------------------------------------------------------------
+    def _start_watcher(self, folders: list[Folder]) -> None:
+        from kenning.core.watcher import FolderWatcher
 
-    def _sync_roots(self, roots: list[str] | None) -> None:
-        self.refresh()
-        if not roots or self._services.workspace is None:
-            return
-        self._pending.update(roots)
-        if self.busy:
-            return  # picked up when the current run ends
-        self._run_pending()
-
-    def _run_pending(self) -> None:
         workspace = self._services.workspace
-        wanted = tuple(sorted(self._pending))
-        self._pending.clear()
-        if workspace is None or not wanted:
+        if workspace is None or self._watcher is not None:
             return
-        self._running_roots = wanted
-        self._rate = _Rate()
-        folders = self._services.folders
-
-        def sync(cancel: threading.Event) -> Iterator[Any]:
-            active = set(folders.active())  # a folder paused or removed since it was queued is skipped
-            roots = [r for r in wanted if r in active]
-            if roots:
-                yield from workspace.indexer.sync(roots, cancel=cancel)
-
-        self._running = self._services.writer.submit(
-            "index",
-            sync,
+        roots = [f.path for f in folders if not f.paused]
+        self._watched = set(roots)
+        watcher = FolderWatcher(workspace, roots)
+        self._watcher = watcher
+        self._task = self._services.writer.submit(
+            "watch folders",
+            watcher.run,
             on_progress=self._on_event,
-            on_done=self._on_sync_done,
-            on_error=self._on_sync_error,
+            on_done=lambda _: self._on_stopped(),
+            on_error=self._on_watch_error,
         )
 
-    def _read_views(self, cancel: threading.Event) -> list[FolderView]:
-        import os
+    def _watch(self, root: str) -> None:
+        if self._watcher is not None and root not in self._watched:
+            self._watched.add(root)
+            self._watcher.add_root(root)
 
+    def _folder_op(self, name: str, change: Callable[[], object], then: Callable[[], None]) -> None:
+        def done(_: object) -> None:
+            then()
+            self.refresh()
+
+        self._services.readers.submit(name, lambda cancel: change(), on_done=done, on_error=self._on_error)
+
+    def _read_views(self, cancel: threading.Event) -> list[FolderView]:
         from kenning.core.folder_stats import folder_stats
 
         folders = self._services.folders.load()
         workspace = self._services.workspace
         stats = folder_stats(workspace.store, [f.path for f in folders]) if workspace else {}
-        return [FolderView(f, stats.get(f.path), offline=not os.path.isdir(f.path)) for f in folders]
+        offline = self._offline
+        return [
+            FolderView(f, stats.get(f.path), offline=f.path in offline or not os.path.isdir(f.path))
+            for f in folders
+        ]
 
-    # ---- results -----------------------------------------------------------------------------
-    def _on_event(self, event: object) -> None:
+    # ---- events (UI thread) ------------------------------------------------------------------
+    def _on_event(self, event: Any) -> None:
         if isinstance(event, SyncStarted):
-            self._rate = _Rate()
+            self._begin(event.roots)
             self.progress.emit(IndexProgress(event.roots, 0, event.to_process, 0.0, None))
         elif isinstance(event, FileDone) and event.total:
-            self.progress.emit(self._rate.progress(self._running_roots, event))
+            if not self._active:
+                self._begin(self._roots)
+            self.progress.emit(self._rate.progress(self._roots, event))
         elif isinstance(event, SyncFinished):
+            self._end()
             self.synced.emit(event.report)
+        elif isinstance(event, BatchDone):
+            self._end()
+            self.batch_done.emit(event)
+        elif isinstance(event, WatchStatus):
+            self.watch_status.emit(event)
+        elif isinstance(event, RootOffline):
+            self._offline.add(event.root)
+            self.refresh()
+        elif isinstance(event, RootOnline):
+            self._offline.discard(event.root)
+            self.refresh()
 
-    def _on_sync_done(self, _: object) -> None:
-        self._running = None
-        self._running_roots = ()
-        self.progress.emit(None)
+    def _begin(self, roots: tuple[str, ...]) -> None:
+        self._active = True
+        self._roots = roots or tuple(self._watched)
+        self._rate = _Rate()
+
+    def _end(self) -> None:
+        if self._active:
+            self._active = False
+            self.progress.emit(None)
         self.refresh()
-        if self._pending:
-            self._run_pending()
 
-    def _on_sync_error(self, exc: BaseException) -> None:
-        self._on_sync_done(None)
+    def _on_stopped(self) -> None:
+        self._active = False
+        self._watcher = None
+        self._task = None
+        self.progress.emit(None)
+
+    def _on_watch_error(self, exc: BaseException) -> None:
+        self._on_stopped()
         self._on_error(exc)
 
     def _on_views(self, views: list[FolderView]) -> None:
@@ -219,13 +256,21 @@ class IndexingController(QObject):
         self.failed.emit(self._services.message_for(exc))
 
 
-def report_summary(report: SyncReport) -> str:
-    parts = [f"{report.indexed} indexed"]
-    if report.renamed:
-        parts.append(f"{report.renamed} renamed")
-    if report.removed:
-        parts.append(f"{report.removed} removed")
-    problems = len(report.errors) + len(report.skipped)
+def report_summary(report: SyncReport | BatchDone) -> str:
+    if isinstance(report, BatchDone):
+        parts = [f"{len(report.indexed)} indexed"]
+        renamed, removed = len(report.renamed), len(report.removed)
+        problems = len(report.errors) + len(report.skipped)
+        seconds = report.seconds
+    else:
+        parts = [f"{report.indexed} indexed"]
+        renamed, removed = report.renamed, report.removed
+        problems = len(report.errors) + len(report.skipped)
+        seconds = report.seconds
+    if renamed:
+        parts.append(f"{renamed} renamed")
+    if removed:
+        parts.append(f"{removed} removed")
     if problems:
         parts.append(f"{problems} with problems")
-    return ", ".join(parts) + f" in {report.seconds:.1f} s"
+    return ", ".join(parts) + f" in {seconds:.1f} s"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kenning import paths
 from kenning.core.answer_model import Answer
-from kenning.core.model import Hit, SyncReport
+from kenning.core.model import BatchDone, Hit, SyncReport
 from kenning.ui.asking import ChatController
 from kenning.ui.banners import OllamaBanner, WelcomePane
 from kenning.ui.chat_panel import ChatPanel
@@ -145,6 +145,8 @@ class MainWindow(QMainWindow):
         ix.folders_changed.connect(self._on_folders)
         ix.progress.connect(self._on_progress)
         ix.synced.connect(self._on_synced)
+        ix.batch_done.connect(self._on_synced)
+        ix.watch_status.connect(self._status.show_watch)
         ix.failed.connect(self._on_problem)
         self.folders.add_requested.connect(ix.add_folder)
         self.folders.pause_toggled.connect(ix.set_paused)
@@ -194,7 +196,7 @@ class MainWindow(QMainWindow):
         self.folders.set_progress(progress)
         self._status.show_progress(progress)
 
-    def _on_synced(self, report: SyncReport) -> None:
+    def _on_synced(self, report: SyncReport | BatchDone) -> None:
         if report.indexed or report.removed or report.renamed or report.errors:
             self._status.showMessage(report_summary(report), 8000)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from kenning.core.model import WatchStatus
 from kenning.ui.indexing import FolderView, IndexProgress
 from kenning.ui.services import OllamaState
 
@@ -40,11 +41,22 @@ class KenningStatusBar(QStatusBar):
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         if progress is None:
-            self.work.setText("Index up to date")
+            self.work.setText("Watching your folders: index up to date")
         elif progress.total:
             self.work.setText(f"Indexing: {progress.done} of {progress.total} files")
         else:
             self.work.setText("Checking folders for changes…")
+
+    def show_watch(self, status: WatchStatus) -> None:
+        if status.queue_length == 0:
+            self.work.setText("Watching your folders: index up to date")
+            return
+        parts = [f"{status.queue_length} change{'s' if status.queue_length != 1 else ''} queued"]
+        if status.files_per_s:
+            parts.append(f"{status.files_per_s:.1f} files/s")
+        if status.eta_s:
+            parts.append(f"ETA {int(status.eta_s) // 60}:{int(status.eta_s) % 60:02d}")
+        self.work.setText("Indexing changes: " + " · ".join(parts))
 
     def show_work(self, text: str) -> None:
         self.work.setText(text)
