@@ -280,3 +280,36 @@ def test_files_over_the_size_cap_are_skipped_with_the_limit(
     assert [i.reason for i in report.skipped] == [
         "file is too large (1.5 MB; the limit is 1.0 MB, see settings)"
     ]
+
+
+class _CancelAfterChecks(threading.Event):
+    """Becomes set after it has been asked a number of times: a Stop pressed mid-embedding."""
+
+    def __init__(self, checks: int) -> None:
+        super().__init__()
+        self.checks = checks
+        self.asked = 0
+
+    def is_set(self) -> bool:
+        self.asked += 1
+        if self.asked >= self.checks:
+            self.set()
+        return super().is_set()
+
+
+def test_cancel_stops_inside_a_big_embedding_batch_and_keeps_nothing_half_done(
+    make_workspace: Any, tmp_path: Path
+) -> None:
+    docs = tmp_path / "long"
+    docs.mkdir()
+    (docs / "long.txt").write_text(
+        "\n\n".join(f"Paragraph {i} talks about topic number {i} at some length. " * 3 for i in range(1500))
+    )
+    workspace = make_workspace()
+    cancel = _CancelAfterChecks(5)  # the embedder asks once per model batch (32 chunks here)
+    events = list(workspace.indexer.sync([str(docs)], cancel=cancel))
+    report = events[-1].report
+    assert isinstance(events[-1], SyncFinished) and report.cancelled
+    assert report.chunks_embedded == 0 and report.indexed == 0  # the unfinished batch is dropped whole
+    assert workspace.store.count_chunks() == 0
+    assert all(r.chunks == 0 for r in workspace.store.file_records().values())

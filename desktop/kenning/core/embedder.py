@@ -34,6 +34,10 @@ def pick_device(setting: str) -> str:
     return "cpu"
 
 
+class EmbeddingCancelled(Exception):
+    """Embedding stopped early because the caller cancelled (closing the app, pausing a folder)."""
+
+
 class Embedder:
     """Embeds passages and queries; vectors are L2-normalised, so cosine similarity is a dot product."""
 
@@ -95,7 +99,8 @@ class Embedder:
         dim = getter()
         return int(dim)
 
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+    def embed(self, texts: Sequence[str], cancel: threading.Event | None = None) -> NDArray[np.float32]:
+        """Vectors for `texts`; raises `EmbeddingCancelled` between model batches once `cancel` is set."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         model = self._load()
@@ -103,6 +108,8 @@ class Embedder:
         # most, not for the whole of a big indexing commit.
         parts: list[NDArray[np.float32]] = []
         for start in range(0, len(texts), self.batch_size):
+            if cancel is not None and cancel.is_set():
+                raise EmbeddingCancelled()
             self._queries_done.wait_for_queries()
             with self._encode_lock:
                 parts.append(self._encode(model, texts[start : start + self.batch_size]))

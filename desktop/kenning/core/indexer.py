@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kenning.core.chunker import Chunker
-from kenning.core.embedder import Embedder
+from kenning.core.embedder import Embedder, EmbeddingCancelled
 from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
 from kenning.core.file_reader import read_file
 from kenning.core.model import (
@@ -243,23 +243,26 @@ class Indexer:
         done = 0
         batch: list[_Prepared] = []
         batch_new_chunks = 0
-        for prepared in self._prepare_in_background(todo, records, renames, cancel):
-            if prepared.renamed_from is not None:
-                done += 1
-                yield self._apply_rename(prepared, report, done, len(todo))
-                continue
-            batch.append(prepared)
-            batch_new_chunks += len(prepared.chunks)
-            if batch_new_chunks >= self.batch_chunks:
-                for event in self._commit(batch, records, report):
+        try:
+            for prepared in self._prepare_in_background(todo, records, renames, cancel):
+                if prepared.renamed_from is not None:
                     done += 1
-                    yield replace(event, done=done, total=len(todo))
-                batch, batch_new_chunks = [], 0
-            if cancel.is_set():
-                break
-        for event in self._commit(batch, records, report):
-            done += 1
-            yield replace(event, done=done, total=len(todo))
+                    yield self._apply_rename(prepared, report, done, len(todo))
+                    continue
+                batch.append(prepared)
+                batch_new_chunks += len(prepared.chunks)
+                if batch_new_chunks >= self.batch_chunks:
+                    for event in self._commit(batch, records, report, cancel):
+                        done += 1
+                        yield replace(event, done=done, total=len(todo))
+                    batch, batch_new_chunks = [], 0
+                if cancel.is_set():
+                    break
+            for event in self._commit(batch, records, report, cancel):
+                done += 1
+                yield replace(event, done=done, total=len(todo))
+        except EmbeddingCancelled:
+            pass  # the batch being embedded is dropped whole; every committed batch is kept
 
         if cancel.is_set():
             report.cancelled = True
@@ -364,14 +367,18 @@ class Indexer:
 
     # ---- embedding and writing (calling thread) -------------------------------------------
     def _commit(
-        self, batch: list[_Prepared], records: dict[str, FileRecord], report: SyncReport
+        self,
+        batch: list[_Prepared],
+        records: dict[str, FileRecord],
+        report: SyncReport,
+        cancel: threading.Event | None = None,
     ) -> list[FileDone]:
         if not batch:
             return []
         now = time.time()
         model_id = self.embedder.model_id
         good = [p for p in batch if p.problem is None and not p.touched_only]
-        vectors = self._vectors_for([c for p in good for c in p.chunks], report)
+        vectors = self._vectors_for([c for p in good for c in p.chunks], report, cancel)
         dimension = len(next(iter(vectors.values()))) if vectors else 0
         rows = []
         for p in good:
@@ -443,7 +450,9 @@ class Indexer:
         self.store.upsert_records(new_records)
         return events
 
-    def _vectors_for(self, chunks: list[Chunk], report: SyncReport) -> dict[str, np.ndarray]:
+    def _vectors_for(
+        self, chunks: list[Chunk], report: SyncReport, cancel: threading.Event | None = None
+    ) -> dict[str, np.ndarray]:
         """Reuse every stored vector whose text is unchanged; embed only the rest."""
         model_id = self.embedder.model_id
         keys = [text_hash(c.search_text, model_id) for c in chunks]
@@ -453,7 +462,7 @@ class Indexer:
         report.chunks_reused += sum(1 for key in keys if key in vectors)
         if needed:
             started = time.perf_counter()
-            embedded = self.embedder.embed([text for _, text in needed])
+            embedded = self.embedder.embed([text for _, text in needed], cancel=cancel)
             report.embed_seconds += time.perf_counter() - started
             report.chunks_embedded += len(needed)
             for (key, _), vec in zip(needed, embedded, strict=True):
