@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         s.workspace_ready.connect(self._on_workspace_ready)
         s.workspace_failed.connect(self._on_workspace_failed)
         s.ollama_changed.connect(self._on_ollama)
+        self._status.how_to_start.connect(self._on_how_to_start)
         ix.folders_changed.connect(self._on_folders)
         ix.progress.connect(self._on_progress)
         ix.synced.connect(self._on_synced)
@@ -278,6 +279,21 @@ class MainWindow(QMainWindow):
     def _on_ollama(self, state: OllamaState) -> None:
         self.banner.show_state(state)
         self._status.show_ollama(state)
+
+    def _on_how_to_start(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from kenning.ui.banners import INSTALL_URL, how_to_start
+
+        box = QMessageBox(self)
+        box.setWindowTitle("Start Ollama — Kenning")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"Kenning answers with a local model served by Ollama at {self.services.settings.ollama.host}."
+            f"<br><br>{how_to_start()}<br><br>Not installed yet? Download it from"
+            f" <a href='{INSTALL_URL}'>ollama.com</a>, then pull a model from the Models menu."
+        )
+        box.open()
 
     def _on_mode_changed(self, index: int) -> None:
         self.side_tabs.setVisible(index != 2)  # the dashboard uses the full width

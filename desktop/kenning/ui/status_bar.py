@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from kenning.core.model import WatchStatus
@@ -13,12 +13,19 @@ from kenning.ui.services import OllamaState
 
 
 class KenningStatusBar(QStatusBar):
+    """Signals:
+    how_to_start(): the user asked how to start Ollama.
+    """
+
+    how_to_start = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.work = QLabel("Opening the index…", self)
         self.index = QLabel(self)
         self.ollama = QLabel("Ollama: checking…", self)
         self.ollama.setTextFormat(Qt.TextFormat.RichText)
+        self.ollama.linkActivated.connect(lambda _: self.how_to_start.emit())
         self.addWidget(self.work, 1)
         self.addPermanentWidget(self.index)
         self.addPermanentWidget(self.ollama)
@@ -31,7 +38,7 @@ class KenningStatusBar(QStatusBar):
             self.ollama.setText("● Ollama: no model pulled")
             self.ollama.setToolTip(state.message)
         else:
-            self.ollama.setText("○ Ollama not running — search-only mode")
+            self.ollama.setText("○ Ollama not running — search-only mode · <a href='#start'>How to start</a>")
             self.ollama.setToolTip(state.message or state.host)
 
     def show_folders(self, views: Sequence[FolderView]) -> None:
