@@ -29,14 +29,14 @@ def test_changes_on_disk_reach_the_window(qtbot: QtBot, tmp_path: Path, embedder
     window = MainWindow(AppServices(tmp_path / "data", Settings(), embedder=embedder))
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.services.workspace_ready, timeout=60_000):
+    with qtbot.waitSignal(window.services.workspace_ready, timeout=120_000):
         window.services.start()
     window.indexing.add_folder(str(docs))
     qtbot.waitUntil(lambda: indexed_files(window) == 2, timeout=120_000)
 
     # A new file is indexed without any action from the user, and search finds it.
     (docs / "notes.md").write_text("# Field notes\n\nThe quokka colony lives on Rottnest Island.\n")
-    qtbot.waitUntil(lambda: indexed_files(window) == 3, timeout=60_000)
+    qtbot.waitUntil(lambda: indexed_files(window) == 3, timeout=120_000)
     window.modes.setCurrentWidget(window.search_view)
     window.search_view.query.setText("quokka colony island")
     with qtbot.waitSignal(window.search_view.searched, timeout=30_000) as found:
@@ -45,14 +45,14 @@ def test_changes_on_disk_reach_the_window(qtbot: QtBot, tmp_path: Path, embedder
 
     # Deleted: its passages go.
     (docs / "notes.md").unlink()
-    qtbot.waitUntil(lambda: indexed_files(window) == 2, timeout=60_000)
+    qtbot.waitUntil(lambda: indexed_files(window) == 2, timeout=120_000)
 
     # The whole folder disappears (an unmounted drive): shown offline, passages kept, then back.
     card_text = lambda: window.folders.cards[str(docs)].figures.text()  # noqa: E731
     moved = tmp_path / "elsewhere"
     docs.rename(moved)
-    qtbot.waitUntil(lambda: "offline" in card_text(), timeout=60_000)
+    qtbot.waitUntil(lambda: "offline" in card_text(), timeout=120_000)
     assert indexed_files(window) == 2
     moved.rename(docs)
-    qtbot.waitUntil(lambda: "offline" not in card_text(), timeout=60_000)
+    qtbot.waitUntil(lambda: "offline" not in card_text(), timeout=120_000)
     assert indexed_files(window) == 2

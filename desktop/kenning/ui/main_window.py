@@ -43,6 +43,7 @@ MIN_SIZE = (980, 640)
 class MainWindow(QMainWindow):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        services.setParent(self)  # workers and their pending results go when the window goes
         self.services = services
         self.setWindowTitle("Kenning — ask your documents")
         self.setMinimumSize(*MIN_SIZE)

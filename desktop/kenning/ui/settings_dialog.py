@@ -50,6 +50,7 @@ SECTION_TITLES = {
     "search": "Search",
     "ollama": "Ollama",
     "answer": "Answers && costs",
+    "watch": "Watching",
 }
 
 

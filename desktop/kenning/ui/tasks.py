@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class TaskRunner(QObject):
 
     def _finish(self, handle: TaskHandle, callback: Callable[[Any], None] | None, result: Any) -> None:
         relay = self._live.pop(handle, None)
-        if callback is not None:
+        if callback is not None and _receiver_alive(callback):
             callback(result)
         if relay is not None:
             relay.deleteLater()
@@ -123,9 +124,15 @@ class TaskRunner(QObject):
         self, handle: TaskHandle, callback: Callable[[BaseException], None] | None, exc: BaseException
     ) -> None:
         relay = self._live.pop(handle, None)
-        if callback is not None:
+        if callback is not None and _receiver_alive(callback):
             callback(exc)
-        else:
+        elif callback is None:
             log.error("background task %s failed", handle.name, exc_info=exc)
         if relay is not None:
             relay.deleteLater()
+
+
+def _receiver_alive(callback: Callable[..., Any]) -> bool:
+    """False for a method of a Qt object already deleted (a closed window): its result is dropped."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
