@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
         if not os.path.isdir(path):
             raise UsageError(f"{path} is not a folder.", "Give one or more folders to index.")
     workspace = open_workspace(args)
+    if args.rebuild:
+        moved = workspace.rebuild_index()
+        if moved is not None:
+            warn(f"the old index was moved to {moved}; indexing every file again")
     progress = ProgressBar()
     report: SyncReport | None = None
     cancel = threading.Event()

@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="index folders (new, changed, renamed and deleted files)")
     index.add_argument("paths", nargs="+", metavar="PATH")
+    index.add_argument(
+        "--rebuild", action="store_true", help="set a damaged index aside and index every file again"
+    )
     add_common_options(index)
 
     search = commands.add_parser("search", help="find passages (no language model needed)")

@@ -131,8 +131,13 @@ class Store:
                 self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
             if META not in self._opened:
                 self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+            _verify(self._opened)
         except (OSError, ValueError, RuntimeError) as exc:
-            raise IndexCorrupt(f"The index at {self.index_dir} could not be opened ({exc}).") from exc
+            log.warning("index damaged: %s", exc)
+            raise IndexCorrupt(
+                f"The index at {self.index_dir} is damaged and cannot be read "
+                f"({_first_line(exc)}). Your documents are not affected."
+            ) from exc
         self._db = db
 
     # ---- metadata -------------------------------------------------------------------------
@@ -290,6 +295,30 @@ class Store:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
+
+
+def _verify(tables: dict[str, Any]) -> None:
+    """Read what every later step relies on, so a damaged index is found at open, not mid-search.
+
+    A truncated or half-written data file fails here: the file tables are read whole, the chunks
+    table's ids (every data file of it) and its full-text index are probed. Lance raises
+    OSError or RuntimeError for those.
+    """
+    tables[META].to_arrow()
+    tables[FILES].to_arrow()
+    chunks = tables.get(CHUNKS)
+    if chunks is not None:
+        chunks.search().select(["id"]).limit(None).to_arrow()
+        if any(index.name == "search_text_idx" for index in chunks.list_indices()):
+            chunks.search("index", query_type="fts", fts_columns="search_text").limit(1).select(
+                ["id"]
+            ).to_list()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0].split(", /rustc/")[0] if text else type(exc).__name__
+    return line[:200]
 
 
 def _record_from_row(row: dict[str, Any]) -> FileRecord:

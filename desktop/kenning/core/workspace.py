@@ -69,6 +69,7 @@ class Workspace:
             rules=rules,
             max_file_bytes=int(s.max_file_mb * 1_000_000),
             follow_symlinks=s.follow_symlinks,
+            batch_chunks=s.commit_chunks,
         )
 
     @cached_property
@@ -109,6 +110,18 @@ class Workspace:
             prices=load_reference_prices(paths.reference_prices_file()),
             traces=self.traces,
         )
+
+    def rebuild_index(self) -> Path | None:
+        """Set the index directory aside (damaged, or built by another model) and start a fresh one.
+
+        Returns where the old one went. The next `indexer.sync` indexes every file again.
+        """
+        from kenning.core.index_repair import set_aside
+
+        moved = set_aside(paths.index_dir(self.data_dir))
+        for name in ("store", "indexer", "retriever"):
+            self.__dict__.pop(name, None)
+        return moved
 
     def close(self) -> None:
         """Release network connections; the index needs no closing."""
