@@ -310,9 +310,8 @@ def _verify(tables: dict[str, Any]) -> None:
     if chunks is not None:
         chunks.search().select(["id"]).limit(None).to_arrow()
         if any(index.name == "search_text_idx" for index in chunks.list_indices()):
-            chunks.search("index", query_type="fts", fts_columns="search_text").limit(1).select(
-                ["id"]
-            ).to_list()
+            probe = chunks.search("index", query_type="fts", fts_columns="search_text")
+            probe.limit(1).select(["id", "_score"]).to_list()
 
 
 def _first_line(exc: BaseException) -> str:
