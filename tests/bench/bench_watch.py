@@ -144,12 +144,18 @@ def burst(work: Path, env: dict[str, str], files: int) -> None:
     heading(f"burst: {files} files at once")
     folder, data = work / "burst-docs", work / "burst-data"
     folder.mkdir()
-    lines = corpus_lines(DOCS, files * 6)
-    texts = [" ".join(lines[i * 6 : i * 6 + 6]) for i in range(files)]
+    seed = 50  # indexed at start, so searches during the burst have an index to answer from
+    lines = corpus_lines(DOCS, (files + seed) * 6)
+    texts = [" ".join(lines[i * 6 : i * 6 + 6]) for i in range(files + seed)]
+    texts, seeds = texts[:files], texts[files:]
+    for i, text in enumerate(seeds):
+        (folder / "seed").mkdir(exist_ok=True)
+        (folder / "seed" / f"seed{i:03}.txt").write_text(f"Seed {i}\n\n{text}\n", encoding="utf-8")
     watch = WatchProcess(folder, data, env, work / "burst-watch.log")
     watch.wait_watching()
     watch.drain()
     workspace = retriever_for(data)
+    seeded = workspace.store.count_chunks()
     search_ms: list[float] = []
     stop_searching = threading.Event()
     questions = benchlib.questions(40)
@@ -185,7 +191,7 @@ def burst(work: Path, env: dict[str, str], files: int) -> None:
     searcher.join()
     peak_mb = watch.memory_mb("VmHWM")
     watch.stop()
-    chunks = workspace.store.count_chunks()
+    chunks = retriever_for(data).store.count_chunks() - seeded
     print(f"{files} files written in {written:.1f} s; indexed in {batches} batches, {seconds:.1f} s")
     print(
         f"  {files / seconds:.1f} files/s, {chunks / seconds:.1f} chunks/s ({chunks} chunks); "

@@ -26,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument(
         "--rebuild", action="store_true", help="set a damaged index aside and index every file again"
     )
+    index.add_argument(
+        "--reembed",
+        action="store_true",
+        help="rebuild the index for the current embedding model and chunking (the old one answers meanwhile)",
+    )
     add_common_options(index)
 
     search = commands.add_parser("search", help="find passages (no language model needed)")

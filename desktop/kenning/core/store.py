@@ -102,8 +102,9 @@ def _batched(items: Sequence[str], size: int = _IN_LIST_MAX) -> Iterable[Sequenc
 class Store:
     """One LanceDB directory. Safe for one writer and many readers (threads or processes)."""
 
-    def __init__(self, index_dir: Path, *, fresh_reads: bool = True) -> None:
+    def __init__(self, index_dir: Path, *, fresh_reads: bool = True, build_id: str = "") -> None:
         self.index_dir = index_dir
+        self.build_id = build_id  # what built the vectors (model, chunking): recorded with them
         self._fresh_reads = fresh_reads
         self._db: Any = None
         self._opened: dict[str, Any] = {}
@@ -167,6 +168,11 @@ class Store:
                 f"This index was built with the embedding model {stored['embed_model']}, "
                 f"but the settings name {model_id}."
             )
+        if self.build_id and stored.get("build") not in (None, self.build_id):
+            raise IndexIncompatible(
+                f"This index was built with other chunking settings ({stored['build']}), "
+                f"not the current ones ({self.build_id})."
+            )
 
     def _chunks(self, dimension: int, model_id: str) -> Any:
         table = self._tables.get(CHUNKS)
@@ -174,9 +180,10 @@ class Store:
             self.check_model(model_id)
             table = self._db.create_table(CHUNKS, schema=chunks_schema(dimension), exist_ok=True)
             self._opened[CHUNKS] = table
-            self._set_meta(
-                {"schema_version": SCHEMA_VERSION, "embed_model": model_id, "embed_dim": str(dimension)}
-            )
+            meta = {"schema_version": SCHEMA_VERSION, "embed_model": model_id, "embed_dim": str(dimension)}
+            if self.build_id:
+                meta["build"] = self.build_id
+            self._set_meta(meta)
         return table
 
     @property

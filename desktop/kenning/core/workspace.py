@@ -40,9 +40,15 @@ class Workspace:
     def model_location(self) -> ModelLocation:
         return locate_model(self.settings.embedding.model)
 
+    @property
+    def build_id(self) -> str:
+        """What the vectors depend on: the embedding model and the chunking (see core/reindex.py)."""
+        c = self.settings.chunking
+        return f"{self.settings.embedding.model}|chunks={c.target_tokens}/{c.overlap_tokens}"
+
     @cached_property
     def store(self) -> Store:
-        return Store(paths.index_dir(self.data_dir))
+        return Store(paths.index_dir(self.data_dir), build_id=self.build_id)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -60,10 +66,14 @@ class Workspace:
 
     @cached_property
     def indexer(self) -> Indexer:
+        return self.indexer_for(self.store)
+
+    def indexer_for(self, store: Store) -> Indexer:
+        """An indexer with these settings writing to `store` (the live index, or one being rebuilt)."""
         s = self.settings.index
         rules = IgnoreRules(s.ignore, excluded_dirs=[self.data_dir])
         return Indexer(
-            self.store,
+            store,
             self.embedder,
             self.chunker,
             rules=rules,
@@ -119,9 +129,14 @@ class Workspace:
         from kenning.core.index_repair import set_aside
 
         moved = set_aside(paths.index_dir(self.data_dir))
+        self.reopen_index()
+        return moved
+
+    def reopen_index(self) -> None:
+        """Drop the handles on the index directory, so the next use opens what is there now
+        (after a rebuild or a swap)."""
         for name in ("store", "indexer", "retriever"):
             self.__dict__.pop(name, None)
-        return moved
 
     def close(self) -> None:
         """Release network connections; the index needs no closing."""
