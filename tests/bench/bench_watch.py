@@ -145,8 +145,9 @@ def burst(work: Path, env: dict[str, str], files: int) -> None:
     folder, data = work / "burst-docs", work / "burst-data"
     folder.mkdir()
     seed = 50  # indexed at start, so searches during the burst have an index to answer from
-    lines = corpus_lines(DOCS, (files + seed) * 6)
-    texts = [" ".join(lines[i * 6 : i * 6 + 6]) for i in range(files + seed)]
+    per_file = 5  # wrapped lines (~60 words): the corpus's TXT prose covers 2,000 such files
+    lines = corpus_lines(DOCS, (files + seed) * per_file)
+    texts = [" ".join(lines[i * per_file : (i + 1) * per_file]) for i in range(files + seed)]
     texts, seeds = texts[:files], texts[files:]
     for i, text in enumerate(seeds):
         (folder / "seed").mkdir(exist_ok=True)
