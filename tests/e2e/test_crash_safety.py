@@ -113,7 +113,7 @@ class Folder:
         victim = self.rng.choice(files)
         action = self.rng.choice(["modify", "modify", "rename", "move", "delete", "create"])
         if action == "modify" and victim.suffix in (".md", ".txt"):
-            marker = f"quixmarker{step}"
+            marker = f"quixmarker{step}x{len(self.markers)}"  # unique even for two edits in one step
             with victim.open("a", encoding="utf-8") as f:
                 f.write(f"\n\nThe {marker} paragraph was appended by step {step} of the crash test.\n")
             self.markers[marker] = victim
