@@ -12,6 +12,7 @@ from kenning.cli.output import emit_json, say, warn
 from kenning.cli.progress import ProgressBar
 from kenning.core.errors import UsageError
 from kenning.core.model import FileDone, Outcome, SyncFinished, SyncReport, SyncStarted
+from kenning.core.workspace import Workspace
 
 
 def report_json(report: SyncReport) -> dict[str, Any]:
@@ -35,11 +36,42 @@ def report_json(report: SyncReport) -> dict[str, Any]:
     }
 
 
+def _reembed(workspace: Workspace) -> None:
+    """Rebuild the folders already indexed with the current settings, then swap the new index in."""
+    from kenning.core.reindex import Reindexer, ReindexSwapped
+
+    reindexer = Reindexer(workspace)
+    plan = reindexer.plan()
+    why = f" because {plan.reason}" if plan.reason else ""
+    warn(
+        f"rebuilding {plan.files} files ({plan.chunks} chunks){why}: about {plan.estimated_s:.0f} s; "
+        "the current index answers searches meanwhile"
+    )
+    progress = ProgressBar()
+    try:
+        for event in reindexer.run(threading.Event()):
+            if isinstance(event, FileDone):
+                progress.update(event.done, event.total, os.path.basename(event.path))
+            elif isinstance(event, ReindexSwapped):
+                warn(
+                    f"new index in place: {event.files} files, {event.chunks} chunks in {event.seconds:.0f} s"
+                )
+    finally:
+        progress.close()
+    workspace.reopen_index()
+
+
 def run(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.isdir(path):
             raise UsageError(f"{path} is not a folder.", "Give one or more folders to index.")
     workspace = open_workspace(args)
+    if args.rebuild:
+        moved = workspace.rebuild_index()
+        if moved is not None:
+            warn(f"the old index was moved to {moved}; indexing every file again")
+    if args.reembed:
+        _reembed(workspace)
     progress = ProgressBar()
     report: SyncReport | None = None
     cancel = threading.Event()

@@ -23,6 +23,14 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="index folders (new, changed, renamed and deleted files)")
     index.add_argument("paths", nargs="+", metavar="PATH")
+    index.add_argument(
+        "--rebuild", action="store_true", help="set a damaged index aside and index every file again"
+    )
+    index.add_argument(
+        "--reembed",
+        action="store_true",
+        help="rebuild the index for the current embedding model and chunking (the old one answers meanwhile)",
+    )
     add_common_options(index)
 
     search = commands.add_parser("search", help="find passages (no language model needed)")

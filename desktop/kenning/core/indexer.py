@@ -36,7 +36,17 @@ from kenning.core.model import (
 )
 from kenning.core.store import Store, chunk_id, chunk_row, text_hash
 from kenning.core.sync_manifest import SyncManifest
-from kenning.core.walker import FoundFile, IgnoreRules, WalkProblem, display_path, is_displayable, walk
+from kenning.core.walker import (
+    FoundFile,
+    IgnoreRules,
+    WalkProblem,
+    display_path,
+    in_scope,
+    is_displayable,
+    root_of,
+    under,
+    walk,
+)
 from kenning.core.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
@@ -121,14 +131,14 @@ class Indexer:
         with WriterLock(self.store.index_dir):
             scope = {p for p in (os.path.abspath(p) for p in paths) if root_of(p, abs_roots) is not None}
             found, problems = self._found_at(abs_roots, sorted(scope))
-            records = {p: r for p, r in self.store.file_records().items() if _in_scope(p, scope)}
+            records = {p: r for p, r in self.store.file_records().items() if in_scope(p, scope)}
             yield from self._execute(abs_roots, found, problems, records, cancel, optimize=optimize)
 
     def forget(self, roots: Sequence[str]) -> list[str]:
         """Remove every file under `roots` from the index (a folder the user stopped watching)."""
         abs_roots = tuple(os.path.abspath(r) for r in roots)
         with WriterLock(self.store.index_dir):
-            paths = [p for p in self.store.file_records() if _under(p, abs_roots)]
+            paths = [p for p in self.store.file_records() if under(p, abs_roots)]
             if paths:
                 SyncManifest(self.store.index_dir).invalidate()
                 self.store.remove_files(paths)
@@ -154,7 +164,7 @@ class Indexer:
             report.seconds = time.perf_counter() - started
             yield SyncFinished(report)
             return
-        records = {p: r for p, r in self.store.file_records().items() if _under(p, roots)}
+        records = {p: r for p, r in self.store.file_records().items() if under(p, roots)}
         yield from self._execute(roots, found, problems, records, cancel, optimize=True, started=started)
         if not cancel.is_set():
             manifest.save(self.store.file_records().values())
@@ -195,18 +205,7 @@ class Indexer:
 
     def ignores(self, path: str, root: str) -> bool:
         """Whether `path` (under `root`) is excluded by the ignore rules, itself or by a parent folder."""
-        relative = os.path.relpath(path, root)
-        if relative == ".":
-            return False
-        parts = relative.split(os.sep)
-        if any(self.rules.ignores_name(part) for part in parts):
-            return True
-        folder = root
-        for part in parts[:-1]:
-            folder = os.path.join(folder, part)
-            if self.rules.ignores_dir(folder):
-                return True
-        return self.rules.ignores_dir(path)
+        return self.rules.ignores_path(path, root)
 
     # ---- execution -----------------------------------------------------------------------
     def _execute(
@@ -283,7 +282,7 @@ class Indexer:
         snapshot = manifest.load()
         if snapshot is None:
             return False
-        known = {p for p in snapshot if _under(p, roots)}
+        known = {p for p in snapshot if under(p, roots)}
         if len(known) != len(found):
             return False
         for f in found:
@@ -508,24 +507,3 @@ def _intent(f: FoundFile, old: FileRecord | None) -> FileRecord:
 
 def _unchanged(record: FileRecord | None, size: int, mtime_ns: int) -> bool:
     return record is not None and not record.retry and record.size == size and record.mtime_ns == mtime_ns
-
-
-def _under(path: str, roots: tuple[str, ...]) -> bool:
-    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
-
-
-def _in_scope(path: str, scope: set[str]) -> bool:
-    """Whether `path` is one of `scope` or lies under one of them (linear in the path's depth)."""
-    while True:
-        if path in scope:
-            return True
-        parent = os.path.dirname(path)
-        if parent == path:
-            return False
-        path = parent
-
-
-def root_of(path: str, roots: tuple[str, ...]) -> str | None:
-    """The innermost watched root holding `path`."""
-    holders = [r for r in roots if _under(path, (r,))]
-    return max(holders, key=len) if holders else None

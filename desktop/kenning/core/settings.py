@@ -45,6 +45,9 @@ class IndexSettings:
     ignore: list[str] = _describe(list(DEFAULT_IGNORE), "Glob patterns of file and folder names to skip.")
     max_file_mb: float = _describe(50.0, "Files larger than this (MB) are skipped with a reason.")
     follow_symlinks: bool = _describe(False, "Follow symbolic links to folders (loops are detected).")
+    commit_chunks: int = _describe(
+        256, "Chunks embedded between two commits: an interrupted run keeps every commit it made."
+    )
 
 
 @dataclass

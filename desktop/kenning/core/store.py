@@ -102,8 +102,9 @@ def _batched(items: Sequence[str], size: int = _IN_LIST_MAX) -> Iterable[Sequenc
 class Store:
     """One LanceDB directory. Safe for one writer and many readers (threads or processes)."""
 
-    def __init__(self, index_dir: Path, *, fresh_reads: bool = True) -> None:
+    def __init__(self, index_dir: Path, *, fresh_reads: bool = True, build_id: str = "") -> None:
         self.index_dir = index_dir
+        self.build_id = build_id  # what built the vectors (model, chunking): recorded with them
         self._fresh_reads = fresh_reads
         self._db: Any = None
         self._opened: dict[str, Any] = {}
@@ -131,8 +132,13 @@ class Store:
                 self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
             if META not in self._opened:
                 self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+            _verify(self._opened)
         except (OSError, ValueError, RuntimeError) as exc:
-            raise IndexCorrupt(f"The index at {self.index_dir} could not be opened ({exc}).") from exc
+            log.warning("index damaged: %s", exc)
+            raise IndexCorrupt(
+                f"The index at {self.index_dir} is damaged and cannot be read "
+                f"({_first_line(exc)}). Your documents are not affected."
+            ) from exc
         self._db = db
 
     # ---- metadata -------------------------------------------------------------------------
@@ -162,6 +168,11 @@ class Store:
                 f"This index was built with the embedding model {stored['embed_model']}, "
                 f"but the settings name {model_id}."
             )
+        if self.build_id and stored.get("build") not in (None, self.build_id):
+            raise IndexIncompatible(
+                f"This index was built with other chunking settings ({stored['build']}), "
+                f"not the current ones ({self.build_id})."
+            )
 
     def _chunks(self, dimension: int, model_id: str) -> Any:
         table = self._tables.get(CHUNKS)
@@ -169,9 +180,10 @@ class Store:
             self.check_model(model_id)
             table = self._db.create_table(CHUNKS, schema=chunks_schema(dimension), exist_ok=True)
             self._opened[CHUNKS] = table
-            self._set_meta(
-                {"schema_version": SCHEMA_VERSION, "embed_model": model_id, "embed_dim": str(dimension)}
-            )
+            meta = {"schema_version": SCHEMA_VERSION, "embed_model": model_id, "embed_dim": str(dimension)}
+            if self.build_id:
+                meta["build"] = self.build_id
+            self._set_meta(meta)
         return table
 
     @property
@@ -290,6 +302,29 @@ class Store:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
+
+
+def _verify(tables: dict[str, Any]) -> None:
+    """Read what every later step relies on, so a damaged index is found at open, not mid-search.
+
+    A truncated or half-written data file fails here: the file tables are read whole, the chunks
+    table's ids (every data file of it) and its full-text index are probed. Lance raises
+    OSError or RuntimeError for those.
+    """
+    tables[META].to_arrow()
+    tables[FILES].to_arrow()
+    chunks = tables.get(CHUNKS)
+    if chunks is not None:
+        chunks.search().select(["id"]).limit(None).to_arrow()
+        if any(index.name == "search_text_idx" for index in chunks.list_indices()):
+            probe = chunks.search("index", query_type="fts", fts_columns="search_text")
+            probe.limit(1).select(["id", "_score"]).to_list()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0].split(", /rustc/")[0] if text else type(exc).__name__
+    return line[:200]
 
 
 def _record_from_row(row: dict[str, Any]) -> FileRecord:

@@ -40,6 +40,43 @@ class IgnoreRules:
     def ignores_dir(self, path: str) -> bool:
         return os.path.normcase(path) in self.excluded
 
+    def ignores_path(self, path: str, root: str) -> bool:
+        """Whether `path` (under `root`) is skipped, by its own name or a parent folder's."""
+        relative = os.path.relpath(path, root)
+        if relative == ".":
+            return False
+        parts = relative.split(os.sep)
+        if any(self.ignores_name(part) for part in parts):
+            return True
+        folder = root
+        for part in parts[:-1]:
+            folder = os.path.join(folder, part)
+            if self.ignores_dir(folder):
+                return True
+        return self.ignores_dir(path)
+
+
+def under(path: str, roots: tuple[str, ...]) -> bool:
+    """Whether `path` is one of `roots` or inside one of them."""
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def in_scope(path: str, scope: set[str]) -> bool:
+    """Whether `path` is one of `scope` or lies under one of them (linear in the path's depth)."""
+    while True:
+        if path in scope:
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+
+
+def root_of(path: str, roots: Sequence[str]) -> str | None:
+    """The innermost watched root holding `path`."""
+    holders = [r for r in roots if under(path, (r,))]
+    return max(holders, key=len) if holders else None
+
 
 def display_path(path: str) -> str:
     """A path safe to print and store: undecodable bytes in a name become U+FFFD."""

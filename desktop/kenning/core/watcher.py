@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from kenning.core.change_queue import ChangeQueue
-from kenning.core.indexer import IndexEvent, root_of
+from kenning.core.indexer import IndexEvent
 from kenning.core.model import (
     BatchDone,
     FileDone,
@@ -33,6 +33,7 @@ from kenning.core.model import (
     WatchStatus,
 )
 from kenning.core.settings import WatchSettings
+from kenning.core.walker import root_of
 from kenning.core.watch_roots import RootState, needs_polling
 from kenning.core.writer_lock import IndexBusy
 
@@ -139,7 +140,7 @@ class FolderWatcher:
         live = [r for r in self._live_roots() if self._roots[r].absence() is None]
         if len(live) < len(self._live_roots()):  # a root vanished since the last check: not deletions
             self._check_roots_now.set()
-        wanted = [p for p in paths if root_of(p, tuple(live)) is not None]
+        wanted = [p for p in paths if root_of(p, live) is not None]
         if not wanted:
             return
         yield self._status(extra=len(wanted))

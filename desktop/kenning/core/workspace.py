@@ -40,9 +40,15 @@ class Workspace:
     def model_location(self) -> ModelLocation:
         return locate_model(self.settings.embedding.model)
 
+    @property
+    def build_id(self) -> str:
+        """What the vectors depend on: the embedding model and the chunking (see core/reindex.py)."""
+        c = self.settings.chunking
+        return f"{self.settings.embedding.model}|chunks={c.target_tokens}/{c.overlap_tokens}"
+
     @cached_property
     def store(self) -> Store:
-        return Store(paths.index_dir(self.data_dir))
+        return Store(paths.index_dir(self.data_dir), build_id=self.build_id)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -60,15 +66,20 @@ class Workspace:
 
     @cached_property
     def indexer(self) -> Indexer:
+        return self.indexer_for(self.store)
+
+    def indexer_for(self, store: Store) -> Indexer:
+        """An indexer with these settings writing to `store` (the live index, or one being rebuilt)."""
         s = self.settings.index
         rules = IgnoreRules(s.ignore, excluded_dirs=[self.data_dir])
         return Indexer(
-            self.store,
+            store,
             self.embedder,
             self.chunker,
             rules=rules,
             max_file_bytes=int(s.max_file_mb * 1_000_000),
             follow_symlinks=s.follow_symlinks,
+            batch_chunks=s.commit_chunks,
         )
 
     @cached_property
@@ -109,6 +120,23 @@ class Workspace:
             prices=load_reference_prices(paths.reference_prices_file()),
             traces=self.traces,
         )
+
+    def rebuild_index(self) -> Path | None:
+        """Set the index directory aside (damaged, or built by another model) and start a fresh one.
+
+        Returns where the old one went. The next `indexer.sync` indexes every file again.
+        """
+        from kenning.core.index_repair import set_aside
+
+        moved = set_aside(paths.index_dir(self.data_dir))
+        self.reopen_index()
+        return moved
+
+    def reopen_index(self) -> None:
+        """Drop the handles on the index directory, so the next use opens what is there now
+        (after a rebuild or a swap)."""
+        for name in ("store", "indexer", "retriever"):
+            self.__dict__.pop(name, None)
 
     def close(self) -> None:
         """Release network connections; the index needs no closing."""
