@@ -7,6 +7,7 @@ when the workspace opens, so those apply at the next start; the status bar says 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -44,21 +45,16 @@ def apply_settings(window: MainWindow, settings: Settings) -> None:
     """Use the saved settings from now on; parts that need a restart keep their old values."""
     services = window.services
     before = services.settings
-    services.settings = settings
+    # The live index keeps the model, chunking and ignore rules it was built with until the
+    # rebuild (or restart of the watcher) that `apply_index_settings` starts takes over.
+    live = replace(settings, index=before.index, chunking=before.chunking, embedding=before.embedding)
+    services.settings = live
     workspace = services.workspace
     if workspace is not None:
-        workspace.settings = settings
+        workspace.settings = live
         for name in _REBUILT_ON_CHANGE:
             workspace.__dict__.pop(name, None)  # rebuilt with the new settings on next use
-    needs_restart = (before.index, before.chunking, before.embedding) != (
-        settings.index,
-        settings.chunking,
-        settings.embedding,
-    )
-    if needs_restart:
-        window.statusBar().showMessage(
-            "Settings saved. Indexing and embedding changes apply when Kenning starts again.", 10_000
-        )
+    window.apply_index_settings(settings)
     services.check_ollama()
 
 

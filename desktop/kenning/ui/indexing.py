@@ -95,6 +95,7 @@ class IndexingController(QObject):
         self._roots: tuple[str, ...] = ()
         self._rate = _Rate()
         self.views: list[FolderView] = []
+        self._after_stop: Callable[[], None] | None = None
 
     # ---- commands ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -159,6 +160,14 @@ class IndexingController(QObject):
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+
+    def stop_then(self, then: Callable[[], None]) -> None:
+        """Stop the watcher and call `then` once its thread has let go of the index."""
+        if self._task is None:
+            then()
+            return
+        self._after_stop = then
+        self._task.cancel()
 
     # ---- the watcher -------------------------------------------------------------------------
     def _start_watcher(self, folders: list[Folder]) -> None:
@@ -243,6 +252,9 @@ class IndexingController(QObject):
         self._watcher = None
         self._task = None
         self.progress.emit(None)
+        then, self._after_stop = self._after_stop, None
+        if then is not None:
+            then()
 
     def _on_watch_error(self, exc: BaseException) -> None:
         self._on_stopped()

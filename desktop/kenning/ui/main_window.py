@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from kenning import paths
 from kenning.core.answer_model import Answer
 from kenning.core.model import BatchDone, Hit, SyncReport
+from kenning.core.settings import Settings
 from kenning.ui.asking import ChatController
 from kenning.ui.banners import OllamaBanner, WelcomePane
 from kenning.ui.chat_panel import ChatPanel
@@ -29,6 +30,7 @@ from kenning.ui.error_text import UserMessage
 from kenning.ui.folders_panel import FoldersPanel, dropped_folders
 from kenning.ui.indexing import FolderView, IndexingController, IndexProgress, report_summary
 from kenning.ui.inspector_panel import InspectorPanel
+from kenning.ui.reindex_flow import ReindexFlow
 from kenning.ui.search_view import SearchView
 from kenning.ui.services import AppServices, OllamaState
 from kenning.ui.sources_panel import SourcesPanel
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.indexing = IndexingController(services, self)
         self.chat = ChatController(services, self)
+        self.reindex = ReindexFlow(services, self)
         self._retrieved: tuple[Hit, ...] = ()
         self._shown_turn: int | None = None
 
@@ -142,6 +145,11 @@ class MainWindow(QMainWindow):
         s, ix, chat = self.services, self.indexing, self.chat
         s.workspace_ready.connect(self._on_workspace_ready)
         s.workspace_failed.connect(self._on_workspace_failed)
+        s.index_damaged.connect(self._on_index_damaged)
+        self.reindex.progress.connect(self._status.show_rebuild)
+        self.reindex.failed.connect(self._on_problem)
+        self.reindex.swapped.connect(self._on_rebuilt)
+        self._status.cancel_rebuild.connect(self.reindex.cancel)
         s.ollama_changed.connect(self._on_ollama)
         self._status.how_to_start.connect(self._on_how_to_start)
         ix.folders_changed.connect(self._on_folders)
@@ -188,6 +196,39 @@ class MainWindow(QMainWindow):
         self.chat_panel.set_ready(False, "The index could not be opened.")
         self.chat_panel.show_problem(message)
         self._status.show_work(f"⚠ {message.message}")
+
+    def _on_index_damaged(self, message: UserMessage) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setWindowTitle("The index needs rebuilding — Kenning")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setText(message.message)
+        box.setInformativeText(
+            "Kenning can set it aside and index your folders again from the files (nothing in your"
+            " folders is changed). Until then, searching and answering are not possible."
+        )
+        rebuild = box.addButton("Rebuild from my files", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(lambda button: self._on_rebuild_chosen() if button is rebuild else None)
+        box.open()
+
+    def _on_rebuild_chosen(self) -> None:
+        self.chat_panel.show_conversation(self.chat.answers)
+        self._status.show_work("Rebuilding the index from your files…")
+        self.services.rebuild_index()
+
+    def apply_index_settings(self, settings: Settings) -> None:
+        """Settings that shape the index changed: rebuild beside the live index, or just restart."""
+        before = self.services.settings
+        if (before.chunking, before.embedding) != (settings.chunking, settings.embedding):
+            self.reindex.offer(self, settings)
+        elif before.index != settings.index:
+            self._on_rebuilt(settings)
+
+    def _on_rebuilt(self, settings: Settings) -> None:
+        self._status.show_work("Switching to the new index…")
+        self.indexing.stop_then(lambda: self.services.replace_workspace(settings))
 
     def _on_folders(self, views: list[FolderView]) -> None:
         self.folders.show_folders(views)
@@ -343,5 +384,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.indexing.stop()
         self.chat.stop()
+        self.reindex.cancel()
+        self.reindex.shutdown()
         self.services.shutdown()
         event.accept()

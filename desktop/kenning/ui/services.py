@@ -43,12 +43,14 @@ class AppServices(QObject):
     workspace_ready(): the index is open; the embedding model is still loading.
     model_ready(): the embedding model is loaded and has run once, so the next search is fast.
     workspace_failed(UserMessage): the index could not be opened.
+    index_damaged(UserMessage): the index is damaged or was built for other settings: offer a rebuild.
     ollama_changed(OllamaState): after each check of the Ollama server.
     """
 
     workspace_ready = Signal()
     model_ready = Signal()
     workspace_failed = Signal(object)
+    index_damaged = Signal(object)
     ollama_changed = Signal(object)
 
     def __init__(
@@ -95,7 +97,42 @@ class AppServices(QObject):
         self.check_ollama()
 
     def _on_open_failed(self, exc: BaseException) -> None:
-        self.workspace_failed.emit(describe(exc, log_dir=paths.log_dir(self.data_dir)))
+        from kenning.core.errors import IndexProblem
+
+        message = describe(exc, log_dir=paths.log_dir(self.data_dir))
+        self.workspace_failed.emit(message)
+        if isinstance(exc, IndexProblem):
+            self.index_damaged.emit(message)
+
+    def rebuild_index(self) -> None:
+        """Set the index aside and open a fresh one; the watcher then indexes every file again."""
+
+        def rebuild(cancel: threading.Event) -> Workspace:
+            from kenning.core.workspace import Workspace
+
+            Workspace(data_dir=self.data_dir, settings=self.settings).rebuild_index()
+            return self._open_workspace(cancel)
+
+        self.readers.submit(
+            "rebuild index", rebuild, on_done=self._on_workspace, on_error=self._on_open_failed
+        )
+
+    def replace_workspace(self, settings: Settings) -> None:
+        """Open the index again with new settings (after a rebuild swapped in, or new ignore rules)."""
+        old = self.workspace
+        self.settings = settings
+        self.workspace = None
+
+        def reopen(cancel: threading.Event) -> Workspace:
+            from kenning.core.workspace import Workspace
+
+            workspace = Workspace(data_dir=self.data_dir, settings=settings)
+            if old is not None and old.settings.embedding == settings.embedding:
+                workspace.__dict__["embedder"] = old.embedder  # the loaded model still fits
+            workspace.store.file_records()
+            return workspace
+
+        self.readers.submit("reopen index", reopen, on_done=self._on_workspace, on_error=self._on_open_failed)
 
     # ---- Ollama ------------------------------------------------------------------------------
     def check_ollama(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from kenning.core.model import WatchStatus
 from kenning.ui.indexing import FolderView, IndexProgress
@@ -15,9 +15,11 @@ from kenning.ui.services import OllamaState
 class KenningStatusBar(QStatusBar):
     """Signals:
     how_to_start(): the user asked how to start Ollama.
+    cancel_rebuild(): the user cancelled the background rebuild of the index.
     """
 
     how_to_start = Signal()
+    cancel_rebuild = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,7 +28,14 @@ class KenningStatusBar(QStatusBar):
         self.ollama = QLabel("Ollama: checking…", self)
         self.ollama.setTextFormat(Qt.TextFormat.RichText)
         self.ollama.linkActivated.connect(lambda _: self.how_to_start.emit())
+        self.rebuild = QLabel(self)
+        self.rebuild_cancel = QPushButton("Cancel rebuild", self)
+        self.rebuild_cancel.clicked.connect(self.cancel_rebuild.emit)
+        self.rebuild.hide()
+        self.rebuild_cancel.hide()
         self.addWidget(self.work, 1)
+        self.addWidget(self.rebuild)
+        self.addWidget(self.rebuild_cancel)
         self.addPermanentWidget(self.index)
         self.addPermanentWidget(self.ollama)
 
@@ -64,6 +73,19 @@ class KenningStatusBar(QStatusBar):
         if status.eta_s:
             parts.append(f"ETA {int(status.eta_s) // 60}:{int(status.eta_s) % 60:02d}")
         self.work.setText("Indexing changes: " + " · ".join(parts))
+
+    def show_rebuild(self, progress: IndexProgress | None) -> None:
+        self.rebuild.setVisible(progress is not None)
+        self.rebuild_cancel.setVisible(progress is not None)
+        if progress is None:
+            return
+        if not progress.total:
+            self.rebuild.setText("Rebuilding the index in the background…")
+            return
+        eta = ""
+        if progress.eta_s is not None:
+            eta = f" · ETA {int(progress.eta_s) // 60}:{int(progress.eta_s) % 60:02d}"
+        self.rebuild.setText(f"Rebuilding the index: {progress.done} of {progress.total} files{eta}")
 
     def show_work(self, text: str) -> None:
         self.work.setText(text)

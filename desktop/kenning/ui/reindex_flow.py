@@ -1,0 +1,133 @@
+"""A new embedding model or chunking: say how long the rebuild takes, build it in the background
+while the current index keeps answering, let the user cancel, and switch over when it is ready."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from kenning.core.model import FileDone
+from kenning.core.settings import Settings
+from kenning.ui.indexing import IndexProgress
+from kenning.ui.services import AppServices
+from kenning.ui.tasks import TaskHandle, TaskRunner
+
+if TYPE_CHECKING:
+    from kenning.core.reindex import Reindexer, ReindexPlan
+
+
+def duration_text(seconds: float) -> str:
+    if seconds < 90:
+        return f"about {max(1, round(seconds))} seconds"
+    if seconds < 5400:
+        return f"about {round(seconds / 60)} minutes"
+    return f"about {seconds / 3600:.1f} hours"
+
+
+class ReindexFlow(QObject):
+    """Signals:
+    progress(IndexProgress | None): files rebuilt so far; None when the rebuild stops.
+    swapped(Settings): the new index is in place and these settings now apply.
+    failed(UserMessage): the rebuild could not be planned or run.
+    """
+
+    progress = Signal(object)
+    swapped = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = TaskRunner(self, threads=1)  # its own thread: the watcher keeps the writer's
+        self._task: TaskHandle | None = None
+        self._started = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and self._task.running
+
+    def offer(self, parent: QWidget, settings: Settings) -> None:
+        """Plan the rebuild in the background, then ask before starting it."""
+        data_dir = self._services.data_dir
+
+        def plan(cancel: threading.Event) -> tuple[Reindexer, ReindexPlan]:
+            from kenning.core.reindex import Reindexer
+            from kenning.core.workspace import Workspace
+
+            reindexer = Reindexer(Workspace(data_dir=data_dir, settings=settings))
+            return reindexer, reindexer.plan()
+
+        self._runner.submit(
+            "plan rebuild",
+            plan,
+            on_done=lambda result: self._ask(parent, settings, *result),
+            on_error=lambda exc: self.failed.emit(self._services.message_for(exc)),
+        )
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _ask(self, parent: QWidget, settings: Settings, reindexer: Reindexer, plan: ReindexPlan) -> None:
+        if not plan.reason or plan.files == 0:
+            self.swapped.emit(settings)  # nothing indexed yet, or nothing that depends on the change
+            return
+        box = QMessageBox(parent)
+        box.setWindowTitle("Rebuild the index — Kenning")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(f"Your index needs rebuilding because {plan.reason}.")
+        box.setInformativeText(
+            f"{plan.files} files ({plan.chunks} passages) will be embedded again: "
+            f"{duration_text(plan.estimated_s)} on this computer. Kenning keeps answering from the "
+            "current index meanwhile and switches over when the new one is ready. You can cancel at "
+            "any time; the current index stays as it is."
+        )
+        start = box.addButton("Rebuild now", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(start)
+        box.buttonClicked.connect(
+            lambda button: self._start(reindexer, settings) if button is start else None
+        )
+        box.open()
+
+    def _start(self, reindexer: Reindexer, settings: Settings) -> None:
+        self._started = time.perf_counter()
+
+        def run(cancel: threading.Event) -> Iterator[Any]:
+            return reindexer.run(cancel)
+
+        self.progress.emit(IndexProgress((), 0, 0, 0.0, None))
+        self._task = self._runner.submit(
+            "rebuild index",
+            run,
+            on_progress=lambda event: self._on_event(event, settings),
+            on_done=lambda _: self._on_stopped(),
+            on_error=self._on_error,
+        )
+
+    def _on_event(self, event: object, settings: Settings) -> None:
+        from kenning.core.reindex import ReindexSwapped
+
+        if isinstance(event, FileDone) and event.total:
+            elapsed = max(time.perf_counter() - self._started, 1e-6)
+            rate = event.done / elapsed
+            eta = (event.total - event.done) / rate if rate > 0 else None
+            self.progress.emit(IndexProgress((), event.done, event.total, rate, eta, event.path))
+        elif isinstance(event, ReindexSwapped):
+            self.swapped.emit(settings)
+
+    def _on_stopped(self) -> None:
+        self._task = None
+        self.progress.emit(None)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._on_stopped()
+        self.failed.emit(self._services.message_for(exc))
+
+    def shutdown(self) -> None:
+        self._runner.shutdown()
