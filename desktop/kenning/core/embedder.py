@@ -56,6 +56,10 @@ class Embedder:
     def loaded(self) -> bool:
         return self._model is not None
 
+    def load(self) -> None:
+        """Load the model now (it otherwise loads on the first embed), e.g. to time the load alone."""
+        self._load()
+
     def _load(self) -> Any:
         with self._lock:
             if self._model is not None:
