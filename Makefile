@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_unchanged_reindex.py
 	$(BIN)/python tests/bench/bench_search.py
 	$(BIN)/python tests/bench/bench_retrieval_quality.py
+	$(BIN)/python tests/bench/bench_answer_overhead.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
