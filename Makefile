@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_retrieval_quality.py
 	$(BIN)/python tests/bench/bench_window_start.py
 	$(BIN)/python tests/bench/bench_watch.py
+	$(BIN)/python tests/bench/bench_answer_overhead.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

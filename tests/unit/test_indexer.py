@@ -313,3 +313,40 @@ def test_cancel_stops_inside_a_big_embedding_batch_and_keeps_nothing_half_done(
     assert report.chunks_embedded == 0 and report.indexed == 0  # the unfinished batch is dropped whole
     assert workspace.store.count_chunks() == 0
     assert all(r.chunks == 0 for r in workspace.store.file_records().values())
+
+
+def test_a_long_sync_optimizes_as_it_goes(make_workspace: Callable[..., Any], tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"note{i}.md").write_text(paragraphs(8, word=f"topic{i}"), encoding="utf-8")
+    workspace = make_workspace()
+    workspace.indexer.batch_chunks = 2
+    workspace.indexer.optimize_every_rows = 6
+    store = workspace.store
+    chunks_when_optimized: list[int] = []
+    real_optimize = store.optimize
+
+    def optimize() -> None:
+        chunks_when_optimized.append(store.count_chunks())
+        real_optimize()
+
+    store.optimize = optimize  # type: ignore[method-assign]
+    report = sync(workspace, folder)
+    assert report.indexed == 6
+    assert report.optimizations == len(chunks_when_optimized) >= 2  # during the sync, and once at the end
+    assert chunks_when_optimized[0] < report.chunks_added  # the first came before the last commit
+    assert top_paths(workspace, "topic3 procedure")[0].endswith("note3.md")
+
+
+def test_the_model_load_is_reported_apart_from_embedding(
+    make_workspace: Callable[..., Any], copy_docs: Callable[..., Path]
+) -> None:
+    from kenning.core.embedder import Embedder
+
+    workspace = make_workspace()
+    workspace.__dict__["embedder"] = Embedder(workspace.embedder.location, device="cpu")  # not loaded yet
+    first = sync(workspace, copy_docs(DOCS[0], folder="first"))
+    assert first.model_load_seconds > 0 and first.embed_seconds > 0
+    second = sync(workspace, copy_docs(DOCS[1], folder="second"))
+    assert second.chunks_embedded > 0 and second.model_load_seconds == 0

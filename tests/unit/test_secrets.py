@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 
 import keyring
@@ -12,6 +13,7 @@ import keyring.backends.null
 import pytest
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
+from kenning.core import secrets
 from kenning.core.secrets import SERVICE, SESSION_ONLY_WARNING, SecretStore
 
 TOKEN = "s3cret-token-value"
@@ -44,6 +46,12 @@ class LockedKeyring(MemoryKeyring):
 
     def set_password(self, service: str, username: str, password: str) -> None:
         raise KeyringLocked("the keyring is locked")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a new process would: the fallback not yet announced."""
+    monkeypatch.setattr(secrets, "_announced", threading.Event())
 
 
 @pytest.fixture
@@ -107,3 +115,18 @@ def test_a_refusing_keyring_falls_back_with_the_warning(
     assert not store.persistent and store.warning == SESSION_ONLY_WARNING
     assert store.get("token") == TOKEN
     assert "session only" in caplog.text and TOKEN not in caplog.text
+
+
+def test_the_fallback_is_a_warning_once_then_debug(
+    use_keyring: Install,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    use_keyring(keyring.backends.fail.Keyring())
+    caplog.set_level(logging.DEBUG, logger="kenning.core.secrets")
+    for _ in range(3):  # a store per workspace, each read several times
+        store = SecretStore()
+        for _ in range(3):
+            assert store.get("ollama-token:http://127.0.0.1:11434") is None
+        assert store.warning == SESSION_ONLY_WARNING  # the UI can still tell the user every time
+    records = [r for r in caplog.records if "session only" in r.getMessage()]
+    assert [r.levelno for r in records] == [logging.WARNING, logging.DEBUG, logging.DEBUG]

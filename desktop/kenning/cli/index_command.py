@@ -30,6 +30,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
         "chunks_reused": report.chunks_reused,
         "seconds": round(report.seconds, 3),
         "embed_seconds": round(report.embed_seconds, 3),
+        "model_load_seconds": round(report.model_load_seconds, 3),
         "files_per_s": round(report.files_per_s, 2),
         "chunks_per_s": round(report.chunks_per_s, 2),
         "cancelled": report.cancelled,

@@ -98,6 +98,7 @@ class Indexer:
         max_file_bytes: int = 50_000_000,
         follow_symlinks: bool = False,
         batch_chunks: int = 256,
+        optimize_every_rows: int = 5_000,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -106,6 +107,9 @@ class Indexer:
         self.max_file_bytes = max_file_bytes
         self.follow_symlinks = follow_symlinks
         self.batch_chunks = batch_chunks
+        # Searches slow down as unindexed rows pile up during a long first index (no vector index,
+        # new rows scanned outside the full-text index): fold them in every this many new chunks.
+        self.optimize_every_rows = optimize_every_rows
 
     def sync(self, roots: Sequence[str], *, cancel: threading.Event | None = None) -> Iterator[IndexEvent]:
         """Yield progress events; the last one is `SyncFinished` with the report."""
@@ -242,6 +246,7 @@ class Indexer:
         done = 0
         batch: list[_Prepared] = []
         batch_new_chunks = 0
+        optimized_at = 0  # report.chunks_added at the last optimize()
         try:
             for prepared in self._prepare_in_background(todo, records, renames, cancel):
                 if prepared.renamed_from is not None:
@@ -255,6 +260,9 @@ class Indexer:
                         done += 1
                         yield replace(event, done=done, total=len(todo))
                     batch, batch_new_chunks = [], 0
+                    if report.chunks_added - optimized_at >= self.optimize_every_rows:
+                        self._optimize(report)  # keep searches fast during a long first index
+                        optimized_at = report.chunks_added
                 if cancel.is_set():
                     break
             for event in self._commit(batch, records, report, cancel):
@@ -273,9 +281,13 @@ class Indexer:
                     report.removed += 1
                     yield FileDone(path, Outcome.REMOVED)
         if optimize and (report.indexed or report.removed or report.renamed):
-            self.store.optimize()
+            self._optimize(report)
         report.seconds = time.perf_counter() - started
         yield SyncFinished(report)
+
+    def _optimize(self, report: SyncReport) -> None:
+        self.store.optimize()
+        report.optimizations += 1
 
     @staticmethod
     def _nothing_changed(found: list[FoundFile], roots: tuple[str, ...], manifest: SyncManifest) -> bool:
@@ -460,6 +472,10 @@ class Indexer:
         needed = [(key, text) for key, text in texts.items() if key not in vectors]
         report.chunks_reused += sum(1 for key in keys if key in vectors)
         if needed:
+            if not self.embedder.loaded:  # a one-time cost: reported apart from the encoding speed
+                started = time.perf_counter()
+                self.embedder.load()
+                report.model_load_seconds += time.perf_counter() - started
             started = time.perf_counter()
             embedded = self.embedder.embed([text for _, text in needed], cancel=cancel)
             report.embed_seconds += time.perf_counter() - started

@@ -168,7 +168,9 @@ class SyncReport:
     chunks_embedded: int = 0  # of those, how many needed the model
     chunks_reused: int = 0  # of those, how many reused a stored vector
     seconds: float = 0.0
-    embed_seconds: float = 0.0
+    embed_seconds: float = 0.0  # encoding only: the model's one-time load is in model_load_seconds
+    model_load_seconds: float = 0.0
+    optimizations: int = 0  # Store.optimize() calls, the ones made during a long sync included
     cancelled: bool = False
 
     @property

@@ -23,6 +23,10 @@ SESSION_ONLY_WARNING = "No system keyring is available, so this secret will be k
 # Backends that accept a secret without keeping it anywhere: treat them as no keyring at all.
 _NOT_PERSISTENT = (keyring.backends.fail.Keyring, keyring.backends.null.Keyring)
 
+# The fallback is announced at WARNING once per process; every store made later (one per workspace,
+# one per answered question in a long session) repeats it at DEBUG only.
+_announced = threading.Event()
+
 
 class SecretStore:
     def __init__(self, service: str = SERVICE) -> None:
@@ -82,6 +86,8 @@ class SecretStore:
 
     def _fall_back(self, reason: str) -> None:
         if self._fallback_reason is None:
-            # The reason is an exception class name or a fixed phrase: never a secret or its value.
-            log.warning("system keyring unavailable (%s): secrets are kept for this session only", reason)
             self._fallback_reason = reason
+            level = logging.DEBUG if _announced.is_set() else logging.WARNING
+            _announced.set()
+            # The reason is an exception class name or a fixed phrase: never a secret or its value.
+            log.log(level, "system keyring unavailable (%s): secrets are kept for this session only", reason)
