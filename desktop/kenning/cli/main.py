@@ -19,6 +19,12 @@ log = logging.getLogger("kenning")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kenning", description="Ask questions of your own documents.")
     parser.add_argument("--version", action="version", version=f"kenning {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="index, search and answer from the bundled samples in a temporary folder, open the window "
+        "offscreen; print one line and exit 0 if all works",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     index = commands.add_parser("index", help="index folders (new, changed, renamed and deleted files)")
@@ -78,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    if args.self_test:
+        from kenning.cli import self_test
+
+        return self_test.run()
     if args.command is None:
         parser.print_help()
         return 2
