@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from kenning import __version__, paths
 from kenning.cli.context import add_common_options
@@ -25,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
         help="index, search and answer from the bundled samples in a temporary folder, open the window "
         "offscreen; print one line and exit 0 if all works",
     )
+    # With --self-test, for the installer test and the cold-start benchmark.
+    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-steps", metavar="STEP,...", default="", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     index = commands.add_parser("index", help="index folders (new, changed, renamed and deleted files)")
@@ -87,7 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from kenning.cli import self_test
 
-        return self_test.run()
+        return self_test.run(
+            screenshot=Path(args.screenshot).resolve() if args.screenshot else None,
+            only=[step for step in args.self_test_steps.split(",") if step],
+        )
     if args.command is None:
         parser.print_help()
         return 2

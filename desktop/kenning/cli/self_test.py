@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class _Run:
     data_dir: Path
     docs: Path
     workspace: Workspace
+    screenshot: Path | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -84,8 +85,14 @@ def _window(run: _Run) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from kenning.ui.smoke import open_and_close_main_window  # Qt only here: the other steps stay Qt-free
 
-    title = open_and_close_main_window(run.data_dir, timeout_s=WINDOW_TIMEOUT_S)
-    return f"window {title!r} opened and closed"
+    if run.screenshot is None:
+        title = open_and_close_main_window(run.data_dir, timeout_s=WINDOW_TIMEOUT_S)
+        return f"window {title!r} opened and closed"
+    from kenning.cli.window_capture import capture_first_window
+
+    with capture_first_window(run.screenshot):
+        title = open_and_close_main_window(run.data_dir, timeout_s=WINDOW_TIMEOUT_S)
+    return f"window {title!r} opened, captured to {run.screenshot} and closed"
 
 
 STEPS: list[tuple[str, Callable[[_Run], str]]] = [
@@ -96,14 +103,21 @@ STEPS: list[tuple[str, Callable[[_Run], str]]] = [
 ]
 
 
-def run_self_test(*, with_window: bool = True, sample_docs: Path | None = None) -> tuple[bool, str]:
+def run_self_test(
+    *,
+    with_window: bool = True,
+    sample_docs: Path | None = None,
+    screenshot: Path | None = None,
+    only: Sequence[str] = (),
+) -> tuple[bool, str]:
     """Run every step; (passed, one-line summary). Never raises for a failing step."""
     started = time.perf_counter()
     docs = sample_docs or paths.resources_dir() / "sample-docs"
     data_dir = Path(tempfile.mkdtemp(prefix="kenning-self-test-"))
     # Built from defaults, not the user's settings file: the test must not depend on what they chose.
-    run = _Run(data_dir=data_dir, docs=docs, workspace=Workspace(data_dir=data_dir, settings=Settings()))
-    steps = [(n, f) for n, f in STEPS if with_window or n != "window"]
+    workspace = Workspace(data_dir=data_dir, settings=Settings())
+    run = _Run(data_dir=data_dir, docs=docs, workspace=workspace, screenshot=screenshot)
+    steps = [(n, f) for n, f in STEPS if (with_window or n != "window") and (not only or n in only)]
     try:
         if not docs.is_dir():
             return False, f"self-test FAILED at step 'setup': no sample documents at {docs}"
@@ -122,8 +136,15 @@ def run_self_test(*, with_window: bool = True, sample_docs: Path | None = None) 
     return True, f"self-test ok in {total:.1f} s: " + "; ".join(run.notes)
 
 
-def run(*, with_window: bool = True) -> int:
-    passed, line = run_self_test(with_window=with_window)
+def run(*, screenshot: Path | None = None, only: Sequence[str] = ()) -> int:
+    """`only` names steps to run alone (the cold-start benchmark times `window` by itself)."""
+    unknown = set(only) - {name for name, _ in STEPS}
+    if unknown:
+        warn(
+            f"self-test: no step named {', '.join(sorted(unknown))}; steps: {', '.join(n for n, _ in STEPS)}"
+        )
+        return 2
+    passed, line = run_self_test(screenshot=screenshot, only=only)
     if passed:
         say(line)
         return 0
