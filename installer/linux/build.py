@@ -36,6 +36,25 @@ def version() -> str:
     return str(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"])
 
 
+# Qt's X11 plugin needs these; PyInstaller bundles them only if the build machine has them.
+XCB_LIBRARIES = {
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+}
+
+
+def warn_missing_system_libraries() -> None:
+    known = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    missing = [package for library, package in XCB_LIBRARIES.items() if library not in known]
+    if missing:
+        print(
+            "warning: the bundle will lack Qt's X11 libraries; first run "
+            f"`apt-get install -y {' '.join(missing)}` (else the user's system must provide them)",
+            file=sys.stderr,
+        )
+
+
 def run_pyinstaller() -> None:
     started = time.perf_counter()
     subprocess.run(
@@ -135,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ver = version()
     if not args.skip_pyinstaller:
+        warn_missing_system_libraries()
         run_pyinstaller()
     if not (APP / "kenning").is_file():
         print(f"no PyInstaller build at {APP}", file=sys.stderr)

@@ -51,3 +51,12 @@ def test_a_server_that_never_answers_costs_only_the_timeout() -> None:
         versions = collect_versions(ollama_host=f"127.0.0.1:{port}", ollama_timeout_s=0.3)
         assert time.perf_counter() - started < 2
     assert versions.ollama is None
+
+
+def test_version_option_names_what_kenning_is_built_from(capsys) -> None:  # type: ignore[no-untyped-def]
+    from kenning.cli.main import main
+
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"kenning {__version__} (Embedding model all-MiniLM-L6-v2")
+    assert "LanceDB" in out and "PyTorch" in out and "Ollama" not in out
