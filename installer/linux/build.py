@@ -135,13 +135,17 @@ def tree_bytes(path: Path) -> int:
 def print_sizes(app: Path, packed: list[Path]) -> None:
     internal = app / "_internal"
     parts = sorted(
-        ((tree_bytes(p) if p.is_dir() else p.stat().st_size, p.name) for p in internal.iterdir()),
+        (
+            (tree_bytes(p) if p.is_dir() and not p.is_symlink() else p.lstat().st_size, p.name)
+            for p in internal.iterdir()
+        ),
         reverse=True,
     )
     total = tree_bytes(app)
-    print(f"unpacked: {total / MB:.0f} MB  ({app})")
+    print(f"unpacked: {total / MB:.0f} MB = {total / 2**20:.0f} MiB  ({app})")
     for path in packed:
-        print(f"packed:   {path.stat().st_size / MB:.0f} MB  ({path.name})")
+        size = path.stat().st_size
+        print(f"packed:   {size / MB:.0f} MB = {size / 2**20:.0f} MiB  ({path.name})")
     print("largest parts of the bundle:")
     for size, name in parts[:10]:
         print(f"  {size / MB:7.0f} MB  {size / total:4.0%}  {name}")
