@@ -41,8 +41,15 @@ def drop_page_cache() -> bool:
 
 
 def gui_is_wired(env: dict[str, str]) -> bool:
-    done = subprocess.run([str(FROZEN), "--help"], capture_output=True, text=True, env=env)
-    return "gui" in done.stdout.split("COMMAND", 1)[-1] or "starts the desktop app" in done.stdout
+    """Whether `kenning` without a command starts the GUI (it printed its usage before kenning.ui)."""
+    app = subprocess.Popen([str(FROZEN)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        output, _ = app.communicate(timeout=10)
+    except subprocess.TimeoutExpired:  # still running: a window, not a usage message
+        app.terminate()
+        app.wait(timeout=10)
+        return True
+    return "usage:" not in output
 
 
 def time_gui(env: dict[str, str], display: str) -> float:
