@@ -42,7 +42,9 @@ def drop_page_cache() -> bool:
 
 def gui_is_wired(env: dict[str, str]) -> bool:
     """Whether `kenning` without a command starts the GUI (it printed its usage before kenning.ui)."""
-    app = subprocess.Popen([str(FROZEN)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    app = subprocess.Popen(
+        [str(FROZEN)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
     try:
         output, _ = app.communicate(timeout=10)
     except subprocess.TimeoutExpired:  # still running: a window, not a usage message
