@@ -85,28 +85,31 @@ def test_frozen_gui_starts_and_shows_its_window(frozen: Path, tmp_path: Path) ->
     shot = SCREENSHOTS / "frozen-gui.png"
     with xvfb(display=96) as display:
         env = clean_env(tmp_path, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        app = subprocess.Popen(
+        with subprocess.Popen(
             [str(frozen)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while "Kenning" not in " ".join(x_window_titles(display)):
-                if app.poll() is not None:
-                    output = app.stdout.read() if app.stdout else ""
-                    if "usage:" in output:
-                        pytest.xfail("`kenning` without a command does not start the GUI yet (kenning.ui)")
-                    pytest.fail(f"the app exited ({app.returncode}) before showing a window: {output}")
-                assert time.monotonic() < deadline, "no Kenning window within 60 s"
-                time.sleep(0.1)
-            time.sleep(1.0)  # let it paint
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            subprocess.run(
-                ["import", "-window", "root", str(shot)], env={**os.environ, "DISPLAY": display}, check=True
-            )
-        finally:
-            app.terminate()
+        ) as app:
             try:
-                app.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                app.kill()
+                _wait_for_window(app, display)
+                time.sleep(1.0)  # let it paint
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                on_screen = {**os.environ, "DISPLAY": display}
+                subprocess.run(["import", "-window", "root", str(shot)], env=on_screen, check=True)
+            finally:
+                app.terminate()
+                try:
+                    app.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    app.kill()
     assert shot.stat().st_size > 2000
+
+
+def _wait_for_window(app: subprocess.Popen[str], display: str) -> None:
+    deadline = time.monotonic() + 60
+    while "Kenning" not in " ".join(x_window_titles(display)):
+        if app.poll() is not None:
+            output = app.stdout.read() if app.stdout else ""
+            if "usage:" in output:
+                pytest.xfail("`kenning` without a command does not start the GUI yet (kenning.ui)")
+            pytest.fail(f"the app exited ({app.returncode}) before showing a window: {output}")
+        assert time.monotonic() < deadline, "no Kenning window within 60 s"
+        time.sleep(0.1)
