@@ -43,3 +43,11 @@ def test_a_search_that_finds_nothing_fails_the_search_step(tmp_path: Path) -> No
     passed, line = run_self_test(with_window=False, sample_docs=empty)
     assert not passed
     assert line == "self-test FAILED at step 'search': SelfTestFailed: the search found nothing"
+
+
+def test_the_window_step_alone_can_capture_the_window(tmp_path: Path) -> None:
+    shot = tmp_path / "shots" / "window.png"
+    passed, line = run_self_test(only=["window"], screenshot=shot)
+    assert passed, line
+    assert line.startswith("self-test ok in ") and "index" not in line
+    assert shot.read_bytes().startswith(b"\x89PNG")
