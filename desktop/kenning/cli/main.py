@@ -6,8 +6,9 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from kenning import __version__, paths
+from kenning import paths
 from kenning.cli.context import add_common_options
 from kenning.cli.output import emit_json, warn
 from kenning.core.errors import KenningError, UsageError
@@ -16,9 +17,33 @@ from kenning.core.log_setup import configure_logging
 log = logging.getLogger("kenning")
 
 
+class _VersionAction(argparse.Action):
+    """`kenning --version`: the app and what it is built from (read only when asked: it costs ~50 ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from kenning.core.versions import collect_versions
+
+        versions = collect_versions()
+        details = ", ".join(f"{label} {value}" for label, value in versions.rows()[1:] if label != "Ollama")
+        sys.stdout.write(f"kenning {versions.app} ({details})\n")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kenning", description="Ask questions of your own documents.")
-    parser.add_argument("--version", action="version", version=f"kenning {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the versions Kenning is built from")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="index, search and answer from the bundled samples in a temporary folder, open the window "
+        "offscreen; print one line and exit 0 if all works",
+    )
+    # With --self-test, for the installer test and the cold-start benchmark.
+    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-steps", metavar="STEP,...", default="", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     index = commands.add_parser("index", help="index folders (new, changed, renamed and deleted files)")
@@ -109,6 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    if args.self_test:
+        from kenning.cli import self_test
+
+        return self_test.run(
+            screenshot=Path(args.screenshot).resolve() if args.screenshot else None,
+            only=[step for step in args.self_test_steps.split(",") if step],
+        )
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
     try:

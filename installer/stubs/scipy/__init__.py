@@ -1,0 +1,1 @@
+"""Frozen-app stand-in for scipy (see installer/stubs/README.md); it has only what is imported."""

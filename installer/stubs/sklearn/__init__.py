@@ -1,0 +1,1 @@
+"""Frozen-app stand-in for scikit-learn (see installer/stubs/README.md)."""
