@@ -217,3 +217,21 @@ def test_follow_ups_are_rewritten_for_retrieval(ask: Callable[..., Answer], fake
     assert with_model.standalone_query == "How do I turn off mod_expires expiration headers?"
     first = fake_ollama.requests[[r.path for r in fake_ollama.requests].index("/api/chat")]
     assert "Rewrite" in first.body["messages"][0]["content"]
+
+
+def test_the_model_is_described_once_for_several_answers(
+    index_dir: Path, embedder: Any, fake_ollama: FakeOllama
+) -> None:
+    from kenning.core.workspace import Workspace
+
+    settings = Settings()
+    settings.ollama.host, settings.ollama.model = fake_ollama.url, "llama3.2"
+    workspace = Workspace(data_dir=index_dir, settings=settings)
+    workspace.__dict__["embedder"] = embedder
+    answerer = workspace.answerer()
+    for _ in range(3):
+        events = list(answerer.ask(QUESTION))
+        assert isinstance(events[-1], Done) and events[-1].answer.status is AnswerStatus.ANSWERED
+    workspace.close()
+    assert sum(1 for r in fake_ollama.requests if r.path == "/api/show") == 1
+    assert sum(1 for r in fake_ollama.requests if r.path == "/api/chat") == 3

@@ -34,6 +34,10 @@ from kenning.core.trace_store import TraceStore
 
 log = logging.getLogger(__name__)
 
+# The chat model's name, context length and digest are asked of Ollama (/api/show) at most this often:
+# one round trip per answer cost ~90 ms of overhead on a busy machine, and they change only on a pull.
+MODEL_INFO_TTL_S = 60.0
+
 NOT_FOUND_TEXT = (
     "Your documents do not seem to hold the answer to this question: no passage matched it closely enough."
 )
@@ -58,6 +62,7 @@ class Answerer:
         self.settings = settings or AnswerSettings()
         self.prices = list(prices)
         self.traces = traces
+        self._model_cache: dict[str, tuple[float, _ModelSummary]] = {}
 
     def ask(
         self, question: str, history: Sequence[Turn] = (), cancel: threading.Event | None = None
@@ -97,6 +102,7 @@ class Answerer:
         try:
             yield from self._generate(answer, question, hits, history, timer, cancel)
         except (OllamaUnavailable, ModelMissing, NoModelChosen) as exc:
+            self._model_cache.clear()  # the server or its models changed: ask again next time
             answer = self._extractive(answer, hits, _short_reason(exc))
             answer.next_step = exc.next_step
             yield Done(self._finish(answer, timer))
@@ -210,7 +216,16 @@ class Answerer:
 
     def _model_info(self) -> _ModelSummary:
         assert self.chat is not None
-        name = self.chat.settings.model
+        chosen = self.chat.settings.model
+        cached = self._model_cache.get(chosen)
+        if cached is not None and time.monotonic() - cached[0] < MODEL_INFO_TTL_S:
+            return cached[1]
+        summary = self._fetch_model_info(chosen)
+        self._model_cache[chosen] = (time.monotonic(), summary)
+        return summary
+
+    def _fetch_model_info(self, name: str) -> _ModelSummary:
+        assert self.chat is not None
         if not name:  # none chosen yet: use the first installed model rather than refuse
             installed = self.chat.list_models()
             if not installed:
