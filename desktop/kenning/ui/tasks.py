@@ -80,6 +80,7 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._live: dict[TaskHandle, _Relay] = {}
+        self._closed = False
 
     def submit(
         self,
@@ -91,6 +92,10 @@ class TaskRunner(QObject):
         on_progress: Callable[[Any], None] | None = None,
     ) -> TaskHandle:
         handle = TaskHandle(name)
+        if self._closed:  # shutting down: late work (a result that asks for more) never starts
+            handle.cancel()
+            handle.finished.set()
+            return handle
         relay = _Relay(self)
         if on_progress is not None:
             relay.progress.connect(on_progress)
@@ -109,7 +114,8 @@ class TaskRunner(QObject):
             handle.cancel()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Cancel everything and wait for the threads; True when all stopped in time."""
+        """Refuse new work, cancel what runs and wait for the threads; True when all stopped in time."""
+        self._closed = True
         self.cancel_all()
         return bool(self._pool.waitForDone(timeout_ms))
 
