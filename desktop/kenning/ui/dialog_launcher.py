@@ -1,8 +1,9 @@
 """Opens the Models, Settings and About dialogs for the main window and applies what they save.
 
 Saved settings take effect at once where that is safe: the Ollama client (host, model, token,
-CPU/GPU, context), answer and search settings. Indexing, chunking and the embedding model are read
-when the workspace opens, so those apply at the next start; the status bar says so.
+CPU/GPU, context), answer and search settings. Indexing, chunking and the embedding model shape
+the index: the main window hands them to a background rebuild (or a restart of the watcher), and
+the live index keeps its own settings until then.
 """
 
 from __future__ import annotations
