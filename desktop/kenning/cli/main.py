@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             only=[step for step in args.self_test_steps.split(",") if step],
         )
     if args.command is None:
-        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+        args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])
     try:
         configure_logging(paths.log_dir(paths.data_dir(getattr(args, "data_dir", None))))
     except OSError:  # a read-only data dir must not stop a search
