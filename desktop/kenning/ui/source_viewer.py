@@ -97,7 +97,7 @@ class SourceViewer(QWidget):
 
                 probe = render_page(hit.path, hit.page or 1, "", scale=0.25)
                 scale = width / (probe.width / 0.25)
-                return render_page(hit.path, hit.page or 1, hit.text, scale=max(0.8, min(scale, 2.5)))
+                return render_page(hit.path, hit.page or 1, hit.text, scale=max(0.5, min(scale, 2.5)))
 
             self._loading = self._runner.submit(
                 "render page",
