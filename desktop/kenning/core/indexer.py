@@ -15,7 +15,7 @@ import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from kenning.core.chunker import Chunker
 from kenning.core.embedder import Embedder, EmbeddingCancelled
 from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
 from kenning.core.file_reader import read_file
+from kenning.core.index_plan import Prepared, RenameFinder, intent_record, unchanged
 from kenning.core.model import (
     Chunk,
     FileDone,
@@ -52,36 +53,6 @@ from kenning.core.writer_lock import WriterLock
 log = logging.getLogger(__name__)
 
 IndexEvent = SyncStarted | FileDone | SyncFinished
-
-
-@dataclass
-class _Prepared:
-    """One file, read and parsed, waiting for its vectors."""
-
-    found: FoundFile
-    sha256: str = ""
-    chunks: list[Chunk] = field(default_factory=list)
-    loader: str = ""
-    pages: int = 0
-    problem: FileProblem | None = None
-    touched_only: bool = False  # same content, new mtime
-    renamed_from: FileRecord | None = None
-
-
-class _RenameFinder:
-    """Matches a new file to a vanished one by content hash, each vanished file at most once."""
-
-    def __init__(self, missing: dict[str, FileRecord]) -> None:
-        self._by_hash = {r.sha256: r for r in missing.values() if r.status is FileStatus.INDEXED and r.sha256}
-        self.claimed: set[str] = set()
-        self._lock = threading.Lock()
-
-    def claim(self, sha256: str) -> FileRecord | None:
-        with self._lock:
-            record = self._by_hash.pop(sha256, None)
-            if record is not None:
-                self.claimed.add(record.path)
-            return record
 
 
 _DONE = object()
@@ -233,7 +204,7 @@ class Indexer:
         todo: list[FoundFile] = []
         for f in found:
             record = records.get(display_path(f.path))
-            if _unchanged(record, f.size, f.mtime_ns):
+            if unchanged(record, f.size, f.mtime_ns):
                 report.unchanged += 1
             else:
                 todo.append(f)
@@ -242,9 +213,9 @@ class Indexer:
         for issue in problems:
             yield FileDone(issue.path, Outcome.ERROR, issue.reason)
 
-        renames = _RenameFinder(missing)
+        renames = RenameFinder(missing)
         done = 0
-        batch: list[_Prepared] = []
+        batch: list[Prepared] = []
         batch_new_chunks = 0
         optimized_at = 0  # report.chunks_added at the last optimize()
         try:
@@ -308,9 +279,9 @@ class Indexer:
         self,
         todo: list[FoundFile],
         records: dict[str, FileRecord],
-        renames: _RenameFinder,
+        renames: RenameFinder,
         cancel: threading.Event,
-    ) -> Iterator[_Prepared]:
+    ) -> Iterator[Prepared]:
         out: queue.Queue[object] = queue.Queue(maxsize=8)
         stop = threading.Event()
 
@@ -334,7 +305,7 @@ class Indexer:
                     break
                 if isinstance(item, BaseException):
                     raise item
-                assert isinstance(item, _Prepared)
+                assert isinstance(item, Prepared)
                 yield item
         finally:
             stop.set()
@@ -342,8 +313,8 @@ class Indexer:
                 with contextlib.suppress(queue.Empty):
                     out.get(timeout=0.05)
 
-    def _prepare(self, f: FoundFile, record: FileRecord | None, renames: _RenameFinder) -> _Prepared:
-        prepared = _Prepared(found=f)
+    def _prepare(self, f: FoundFile, record: FileRecord | None, renames: RenameFinder) -> Prepared:
+        prepared = Prepared(found=f)
         if not is_displayable(f.path):
             prepared.problem = FileSkipped("the file name is not valid UTF-8; rename the file to index it")
             return prepared
@@ -379,7 +350,7 @@ class Indexer:
     # ---- embedding and writing (calling thread) -------------------------------------------
     def _commit(
         self,
-        batch: list[_Prepared],
+        batch: list[Prepared],
         records: dict[str, FileRecord],
         report: SyncReport,
         cancel: threading.Event | None = None,
@@ -403,7 +374,7 @@ class Indexer:
         if good:
             # Write-ahead: until the final records land, a crash leaves these files marked for a redo
             # (or for removal, if they are gone by then), never chunks without a record.
-            self.store.upsert_records([_intent(p.found, records.get(p.found.path)) for p in good])
+            self.store.upsert_records([intent_record(p.found, records.get(p.found.path)) for p in good])
             self.store.replace_chunks(
                 [p.found.path for p in good], rows, dimension=dimension, model_id=model_id
             )
@@ -484,7 +455,7 @@ class Indexer:
                 vectors[key] = vec
         return vectors
 
-    def _apply_rename(self, p: _Prepared, report: SyncReport, done: int, total: int) -> FileDone:
+    def _apply_rename(self, p: Prepared, report: SyncReport, done: int, total: int) -> FileDone:
         """Move a file's chunks to its new path without parsing or embedding it again."""
         old = p.renamed_from
         assert old is not None
@@ -504,22 +475,3 @@ class Indexer:
         return FileDone(
             f.path, Outcome.RENAMED, chunks=len(rows), done=done, total=total, renamed_from=old.path
         )
-
-
-def _intent(f: FoundFile, old: FileRecord | None) -> FileRecord:
-    """The record a file carries while its chunks are being replaced."""
-    if old is not None:
-        return replace(old, retry=True)
-    return FileRecord(
-        path=f.path,
-        root=f.root,
-        size=f.size,
-        mtime_ns=f.mtime_ns,
-        sha256="",
-        status=FileStatus.PENDING,
-        retry=True,
-    )
-
-
-def _unchanged(record: FileRecord | None, size: int, mtime_ns: int) -> bool:
-    return record is not None and not record.retry and record.size == size and record.mtime_ns == mtime_ns
