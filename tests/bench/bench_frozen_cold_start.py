@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.installer.frozen import FROZEN, clean_env, x_window_titles, xvfb  # noqa: E402
+from tests.installer.frozen import FROZEN, clean_env, wait_for_line, xvfb  # noqa: E402
 
 TARGET_S = 4.0
 
@@ -56,12 +56,13 @@ def gui_is_wired(env: dict[str, str]) -> bool:
 
 def time_gui(env: dict[str, str], display: str) -> float:
     started = time.perf_counter()
-    app = subprocess.Popen([str(FROZEN)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    probe = {**env, "KENNING_STARTUP_PROBE": "stay"}
+    app = subprocess.Popen(
+        [str(FROZEN)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=probe
+    )
     try:
-        while "Kenning" not in " ".join(x_window_titles(display)):
-            if app.poll() is not None:
-                raise RuntimeError(f"kenning exited ({app.returncode}) before showing a window")
-            time.sleep(0.02)
+        if not wait_for_line(app, "window shown", timeout_s=60):
+            raise RuntimeError(f"kenning showed no window (exit code {app.poll()})")
         return time.perf_counter() - started
     finally:
         app.terminate()
@@ -87,7 +88,7 @@ def main() -> int:
         print(f"no frozen app at {FROZEN}: run `make installer` first", file=sys.stderr)
         return 1
     print(f"load average: {os.getloadavg()}")
-    with tempfile.TemporaryDirectory() as home, xvfb(display=95) as display:
+    with tempfile.TemporaryDirectory() as home, xvfb() as display:
         env = clean_env(Path(home), DISPLAY=display, QT_QPA_PLATFORM="xcb")
         wired = gui_is_wired(env)
         how = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -50,27 +51,54 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def xvfb(display: int = 97, size: str = "1280x800x24") -> Iterator[str]:
-    """A virtual X screen for the duration; yields its DISPLAY value."""
+def xvfb(size: str = "1280x800x24") -> Iterator[str]:
+    """A virtual X screen for the duration; yields its DISPLAY value.
+
+    Xvfb picks a free display and writes its number to `-displayfd` once it accepts clients, so
+    the wait is on that write (with a timeout), not on polling for its socket.
+    """
     if not shutil.which("Xvfb"):
         raise FileNotFoundError("Xvfb is not installed (apt-get install -y xvfb)")
+    read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", f":{display}", "-screen", "0", size, "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", size, "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
-    socket_path = Path(f"/tmp/.X11-unix/X{display}")
-    deadline = time.monotonic() + 10
-    while not socket_path.exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"Xvfb :{display} did not start")
-        time.sleep(0.05)
+    os.close(write_end)
     try:
-        yield f":{display}"
+        ready, _, _ = select.select([read_end], [], [], 10)
+        number = os.read(read_end, 32).decode().strip() if ready else ""
+    finally:
+        os.close(read_end)
+    if not number:
+        server.kill()
+        raise RuntimeError("Xvfb did not start within 10 s")
+    try:
+        yield f":{number}"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def wait_for_line(app: subprocess.Popen[str], marker: str, timeout_s: float) -> str:
+    """Lines the app prints until one holds `marker` (blocking reads under a deadline), or ""
+    when the app exits or the deadline passes first."""
+    assert app.stdout is not None
+    deadline = time.monotonic() + timeout_s
+    seen: list[str] = []
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([app.stdout], [], [], left)
+        if not ready:
+            break
+        line = app.stdout.readline()
+        if not line:  # the app closed its output: it exited
+            break
+        seen.append(line)
+        if marker in line:
+            return line
+    return ""
 
 
 def x_window_titles(display: str) -> list[str]:

@@ -10,11 +10,18 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from tests.installer.frozen import ROOT, build_bundle, clean_env, offline_prefix, x_window_titles, xvfb
+from tests.installer.frozen import (
+    ROOT,
+    build_bundle,
+    clean_env,
+    offline_prefix,
+    wait_for_line,
+    x_window_titles,
+    xvfb,
+)
 
 pytestmark = [pytest.mark.installer, pytest.mark.timeout(3600)]
 
@@ -83,14 +90,18 @@ def test_frozen_gui_starts_and_shows_its_window(frozen: Path, tmp_path: Path) ->
     if not (shutil.which("Xvfb") and shutil.which("xwininfo") and shutil.which("import")):
         pytest.skip("needs Xvfb, xwininfo (x11-utils) and import (imagemagick)")
     shot = SCREENSHOTS / "frozen-gui.png"
-    with xvfb(display=96) as display:
-        env = clean_env(tmp_path, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    with xvfb() as display:
+        # The app says when its window has been shown and painted (first event-loop turn after
+        # show()); the screenshot waits on that line, not on a delay.
+        env = clean_env(tmp_path, DISPLAY=display, QT_QPA_PLATFORM="xcb", KENNING_STARTUP_PROBE="stay")
         with subprocess.Popen(
             [str(frozen)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
         ) as app:
             try:
-                _wait_for_window(app, display)
-                time.sleep(1.0)  # let it paint
+                if not wait_for_line(app, "window shown", timeout_s=60):
+                    output = app.stdout.read() if app.poll() is not None and app.stdout else ""
+                    pytest.fail(f"no Kenning window within 60 s (exit code {app.poll()}): {output}")
+                assert "Kenning" in " ".join(x_window_titles(display))
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 on_screen = {**os.environ, "DISPLAY": display}
                 subprocess.run(["import", "-window", "root", str(shot)], env=on_screen, check=True)
@@ -101,15 +112,3 @@ def test_frozen_gui_starts_and_shows_its_window(frozen: Path, tmp_path: Path) ->
                 except subprocess.TimeoutExpired:
                     app.kill()
     assert shot.stat().st_size > 2000
-
-
-def _wait_for_window(app: subprocess.Popen[str], display: str) -> None:
-    deadline = time.monotonic() + 60
-    while "Kenning" not in " ".join(x_window_titles(display)):
-        if app.poll() is not None:
-            output = app.stdout.read() if app.stdout else ""
-            if "usage:" in output:
-                pytest.xfail("`kenning` without a command does not start the GUI yet (kenning.ui)")
-            pytest.fail(f"the app exited ({app.returncode}) before showing a window: {output}")
-        assert time.monotonic() < deadline, "no Kenning window within 60 s"
-        time.sleep(0.1)

@@ -10,7 +10,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ sys.path[:0] = [str(REPO / "desktop"), str(REPO)]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from PySide6.QtCore import QUrl  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer, QUrl  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 from tests.fakes.fake_ollama import FakeModel, FakeOllama  # noqa: E402
 
@@ -39,12 +38,20 @@ REPLY = (
 
 
 def pump(app: QApplication, done: Callable[[], bool], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
+    """Run the event loop until `done()` holds (checked on a timer) or the timeout passes."""
+    if not done():
+        loop = QEventLoop()
+        check = QTimer(interval=20)
+        check.timeout.connect(lambda: loop.quit() if done() else None)
+        give_up = QTimer(singleShot=True, interval=int(timeout * 1000))
+        give_up.timeout.connect(loop.quit)
+        check.start()
+        give_up.start()
+        loop.exec()
+        check.stop()
+        give_up.stop()
+        if not done():
             raise SystemExit("timed out waiting for the window")
-        app.processEvents()
-        time.sleep(0.02)
     for _ in range(10):  # let layouts and repaints settle
         app.processEvents()
 
@@ -71,10 +78,7 @@ def grab_dialog(app: QApplication, window: MainWindow, opener: Callable[[], None
     opener()
     pump(app, lambda: bool(set(window.findChildren(QDialog)) - before), 10)
     dialog = next(d for d in window.findChildren(QDialog) if d not in before)
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline:  # background reads (models, versions) fill the dialog
-        app.processEvents()
-        time.sleep(0.02)
+    pump(app, lambda: window.services.readers.busy == 0, 30)  # background reads fill the dialog
     save(dialog, name)
     dialog.close()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from kenning.core.model import FileIssue, FileRecord, FileStatus
 from kenning.core.store import Store
+from kenning.core.walker import under
 
 
 @dataclass
@@ -18,14 +19,10 @@ class FolderStats:
     last_sync: float = 0.0  # epoch seconds of the newest indexed file; 0 when never
 
 
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip("/\\") + ("/" if "/" in root else "\\"))
-
-
 def stats_by_folder(records: Iterable[FileRecord], roots: Sequence[str]) -> dict[str, FolderStats]:
     stats = {root: FolderStats(root) for root in roots}
     for record in records:
-        owner = next((r for r in roots if record.root == r or _under(record.path, r)), None)
+        owner = next((r for r in roots if record.root == r or under(record.path, (r,))), None)
         if owner is None:
             continue
         entry = stats[owner]
@@ -42,21 +39,3 @@ def stats_by_folder(records: Iterable[FileRecord], roots: Sequence[str]) -> dict
 
 def folder_stats(store: Store, roots: Sequence[str]) -> dict[str, FolderStats]:
     return stats_by_folder(store.file_records().values(), roots)
-
-
-def forget_folder(store: Store, root: str) -> int:
-    """Drop a folder's files and chunks from the index (the files on disk are untouched)."""
-    paths = [p for p, record in store.file_records().items() if record.root == root or _under(p, root)]
-    store.remove_files(paths)
-    return len(paths)
-
-
-def mark_for_retry(store: Store, paths: Sequence[str]) -> None:
-    """Have the next sync read these files again even though they did not change on disk."""
-    from dataclasses import replace
-
-    from kenning.core.sync_manifest import SyncManifest
-
-    records = store.file_records()
-    store.upsert_records([replace(records[p], retry=True) for p in paths if p in records])
-    SyncManifest(store.index_dir).invalidate()

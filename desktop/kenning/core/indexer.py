@@ -119,6 +119,13 @@ class Indexer:
                 self.store.remove_files(paths)
             return paths
 
+    def mark_for_retry(self, paths: Sequence[str]) -> None:
+        """Have the next sync read these files again although they did not change on disk."""
+        with WriterLock(self.store.index_dir):
+            records = self.store.file_records()
+            self.store.upsert_records([replace(records[p], retry=True) for p in paths if p in records])
+            SyncManifest(self.store.index_dir).invalidate()
+
     def checkpoint(self) -> None:
         """Fold small writes and remember the index's state for a fast next start (call when idle)."""
         with WriterLock(self.store.index_dir):

@@ -227,9 +227,7 @@ class FolderWatcher:
                 self._stop_watching(state)
                 state.paused = True
             elif op == "retry":
-                from kenning.core.folder_stats import mark_for_retry
-
-                mark_for_retry(self._indexer.store, [root])
+                self._indexer.mark_for_retry([root])
                 self._queue.post([root])
             elif op == "resume" and state is not None and state.paused:
                 state.paused = False

@@ -6,7 +6,6 @@ this); they, the icon and Ollama's version are read on a worker.
 
 from __future__ import annotations
 
-import importlib.metadata
 import threading
 
 from PySide6 import __version__ as pyside_version
@@ -28,6 +27,7 @@ from kenning import paths
 from kenning.core.ollama import OllamaClient
 from kenning.core.ollama_errors import OllamaTimeout, OllamaUnavailable
 from kenning.core.settings import Settings
+from kenning.core.versions import package_version
 from kenning.ui.alive import while_alive
 from kenning.ui.error_text import describe
 from kenning.ui.model_pull import ClientFactory
@@ -37,14 +37,8 @@ PACKAGES = (("LanceDB", "lancedb"), ("sentence-transformers", "sentence-transfor
 
 
 def package_versions() -> dict[str, str]:
-    """Installed versions by display name; "not installed" where the metadata is missing."""
-    found = {}
-    for label, dist in PACKAGES:
-        try:
-            found[label] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            found[label] = "not installed"
-    return found
+    """Installed versions by display name (from package metadata: nothing heavy is imported)."""
+    return {label: package_version(dist) for label, dist in PACKAGES}
 
 
 class AboutDialog(QDialog):

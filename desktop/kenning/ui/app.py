@@ -45,17 +45,20 @@ def build_window(data_dir: Path, settings: Settings, *, scheme: str = "auto") ->
 STARTUP_PROBE_ENV = "KENNING_STARTUP_PROBE"
 
 
-def _report_shown_and_quit(app: QApplication) -> None:
-    """For the start-up benchmark: say the window is on screen (and what is loaded yet), then quit."""
+def _report_shown(app: QApplication, *, stay: bool) -> None:
+    """For start-up benchmarks and tests: say the window is on screen (and what is loaded yet);
+    quit unless the probe asked the app to stay (a test that then takes a screenshot)."""
     heavy = [m for m in ("torch", "sentence_transformers", "lancedb") if m in sys.modules]
     print(f"window shown; heavy modules loaded: {', '.join(heavy) or 'none'}", flush=True)
-    app.quit()
+    if not stay:
+        app.quit()
 
 
 def run(data_dir: Path, settings: Settings, *, scheme: str = "auto") -> int:
     app = application()
     window = build_window(data_dir, settings, scheme=scheme)
     window.raise_()
-    if os.environ.get(STARTUP_PROBE_ENV):
-        QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
+    probe = os.environ.get(STARTUP_PROBE_ENV, "")
+    if probe:
+        QTimer.singleShot(0, lambda: _report_shown(app, stay=probe == "stay"))
     return app.exec()

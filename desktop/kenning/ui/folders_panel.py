@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kenning.ui.formatting import format_eta
 from kenning.ui.indexing import FolderView, IndexProgress
 
 
@@ -44,8 +45,7 @@ def eta_text(progress: IndexProgress) -> str:
     if progress.files_per_s:
         parts.append(f"{progress.files_per_s:.1f} files/s")
     if progress.eta_s is not None and progress.done:
-        minutes, seconds = divmod(int(progress.eta_s), 60)
-        parts.append(f"ETA {minutes}:{seconds:02d}")
+        parts.append(format_eta(progress.eta_s))
     return " · ".join(parts)
 
 

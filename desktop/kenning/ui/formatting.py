@@ -62,3 +62,9 @@ def format_value(value: float, unit: str) -> str:
         return f"{value:.3g} Wh"
     number = format_count(value) if value >= 10 or value == int(value) else f"{value:.2g}"
     return f"{number} {unit}".strip()
+
+
+def format_eta(seconds: float) -> str:
+    """Time left as m:ss, e.g. "ETA 2:05"."""
+    minutes, secs = divmod(int(seconds), 60)
+    return f"ETA {minutes}:{secs:02d}"

@@ -57,7 +57,9 @@ class FolderView:
 
 
 @dataclass
-class _Rate:
+class ProgressMeter:
+    """Files per second and time left since a run started, from the indexer's per-file events."""
+
     started: float = field(default_factory=time.perf_counter)
 
     def progress(self, roots: tuple[str, ...], event: FileDone) -> IndexProgress:
@@ -93,8 +95,9 @@ class IndexingController(QObject):
         self._offline: set[str] = set()
         self._active = False
         self._roots: tuple[str, ...] = ()
-        self._rate = _Rate()
+        self._rate = ProgressMeter()
         self.views: list[FolderView] = []
+        self._views_request = 0
         self._after_stop: Callable[[], None] | None = None
 
     # ---- commands ----------------------------------------------------------------------------
@@ -144,8 +147,17 @@ class IndexingController(QObject):
             self._watcher.retry(paths)
 
     def refresh(self) -> None:
+        # Two reads can be in flight on the two reader threads; only the newest may be shown, or an
+        # older one finishing last would bring back a stale state (a folder still "offline").
+        self._views_request += 1
+        request = self._views_request
+
+        def show(views: list[FolderView]) -> None:
+            if request == self._views_request:
+                self._on_views(views)
+
         self._services.readers.submit(
-            "folder figures", self._read_views, on_done=self._on_views, on_error=self._on_error
+            "folder figures", self._read_views, on_done=show, on_error=self._on_error
         )
 
     @property
@@ -239,7 +251,7 @@ class IndexingController(QObject):
     def _begin(self, roots: tuple[str, ...]) -> None:
         self._active = True
         self._roots = roots or tuple(self._watched)
-        self._rate = _Rate()
+        self._rate = ProgressMeter()
 
     def _end(self) -> None:
         if self._active:

@@ -4,7 +4,6 @@ while the current index keeps answering, let the user cancel, and switch over wh
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kenning.core.model import FileDone
 from kenning.core.settings import Settings
-from kenning.ui.indexing import IndexProgress
+from kenning.ui.indexing import IndexProgress, ProgressMeter
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle, TaskRunner
 
@@ -45,7 +44,7 @@ class ReindexFlow(QObject):
         self._services = services
         self._runner = TaskRunner(self, threads=1)  # its own thread: the watcher keeps the writer's
         self._task: TaskHandle | None = None
-        self._started = 0.0
+        self._meter = ProgressMeter()
 
     @property
     def running(self) -> bool:
@@ -96,7 +95,7 @@ class ReindexFlow(QObject):
         box.open()
 
     def _start(self, reindexer: Reindexer, settings: Settings) -> None:
-        self._started = time.perf_counter()
+        self._meter = ProgressMeter()
 
         def run(cancel: threading.Event) -> Iterator[Any]:
             return reindexer.run(cancel)
@@ -114,10 +113,7 @@ class ReindexFlow(QObject):
         from kenning.core.reindex import ReindexSwapped
 
         if isinstance(event, FileDone) and event.total:
-            elapsed = max(time.perf_counter() - self._started, 1e-6)
-            rate = event.done / elapsed
-            eta = (event.total - event.done) / rate if rate > 0 else None
-            self.progress.emit(IndexProgress((), event.done, event.total, rate, eta, event.path))
+            self.progress.emit(self._meter.progress((), event))
         elif isinstance(event, ReindexSwapped):
             self.swapped.emit(settings)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 
 def open_and_close_main_window(data_dir: Path, timeout_s: float = 20.0) -> str:
     """Returns the window title once the window is shown and the index has opened; raises otherwise."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from kenning.core.settings import Settings
@@ -19,13 +19,21 @@ def open_and_close_main_window(data_dir: Path, timeout_s: float = 20.0) -> str:
     app = QApplication.instance()
     assert app is not None
     opened: list[bool] = []
-    window.services.workspace_ready.connect(lambda: opened.append(True))
     failed: list[object] = []
-    window.services.workspace_failed.connect(failed.append)
-    deadline = time.monotonic() + timeout_s
-    while not opened and not failed and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+    loop = QEventLoop()
+
+    def on_ready() -> None:
+        opened.append(True)
+        loop.quit()
+
+    def on_failed(message: object) -> None:
+        failed.append(message)
+        loop.quit()
+
+    window.services.workspace_ready.connect(on_ready)
+    window.services.workspace_failed.connect(on_failed)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
     title = window.windowTitle()
     visible = window.isVisible()
     window.close()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from kenning.core.model import WatchStatus
+from kenning.ui.formatting import format_eta
 from kenning.ui.indexing import FolderView, IndexProgress
 from kenning.ui.services import OllamaState
 
@@ -71,7 +72,7 @@ class KenningStatusBar(QStatusBar):
         if status.files_per_s:
             parts.append(f"{status.files_per_s:.1f} files/s")
         if status.eta_s:
-            parts.append(f"ETA {int(status.eta_s) // 60}:{int(status.eta_s) % 60:02d}")
+            parts.append(format_eta(status.eta_s))
         self.work.setText("Indexing changes: " + " · ".join(parts))
 
     def show_rebuild(self, progress: IndexProgress | None) -> None:
@@ -84,7 +85,7 @@ class KenningStatusBar(QStatusBar):
             return
         eta = ""
         if progress.eta_s is not None:
-            eta = f" · ETA {int(progress.eta_s) // 60}:{int(progress.eta_s) % 60:02d}"
+            eta = f" · {format_eta(progress.eta_s)}"
         self.rebuild.setText(f"Rebuilding the index: {progress.done} of {progress.total} files{eta}")
 
     def show_work(self, text: str) -> None:
