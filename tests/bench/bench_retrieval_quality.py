@@ -61,6 +61,13 @@ def main() -> None:
         "hybrid (RRF)": Retriever(
             workspace.store, workspace.embedder, candidates=s.candidates, rrf_k=s.rrf_k
         ),
+        "hybrid, every passage of a page": Retriever(
+            workspace.store,
+            workspace.embedder,
+            candidates=s.candidates,
+            rrf_k=s.rrf_k,
+            one_passage_per_page=False,
+        ),
         "vector only": Retriever(workspace.store, workspace.embedder, text_weight=0.0, coverage_bonus=0.0),
         "full text only": Retriever(
             workspace.store, workspace.embedder, vector_weight=0.0, similarity_bonus=0.0, coverage_bonus=0.0
@@ -74,8 +81,8 @@ def main() -> None:
         run = run_questions(answerable, lambda q, r=retriever: r.search(q, k=10).hits, args.docs)
         per_query = (time.perf_counter() - began) / len(answerable) * 1000
         scores = score(answerable, run)
-        print(f"{name:15s} {scores.line()}  ({per_query:.0f} ms/query)")
-        if name.startswith("hybrid"):
+        print(f"{name:32s} {scores.line()}  ({per_query:.0f} ms/query)")
+        if name == "hybrid (RRF)":
             hybrid_scores = scores
     by_kind: dict[str, list[dict[str, object]]] = defaultdict(list)
     for q in answerable:
