@@ -4,15 +4,27 @@ Run as a script, this process imports what `kenning index` needs (torch, sentenc
 LanceDB: ~8 s here) once, without using any of it, then reads JSON requests on stdin:
 `{"run": [argv...], "out": path}` forks a child that runs `kenning.cli.main.main(argv)` with stdout
 and stderr in `out` and answers its pid; `{"wait": pid}` reaps it and answers its exit status
-(negative: killed by that signal). A child is an ordinary process: SIGKILL it from anywhere.
+(negative: killed by that signal); `{"wait": pid, "timeout": s}` answers "running" instead if the
+child has not exited within s seconds. A child is an ordinary process: SIGKILL it from anywhere.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import sys
 import warnings
+
+
+def exited_within(pid: int, timeout: float) -> bool:
+    """Whether the child exits within `timeout` seconds: its pidfd turns readable when it does."""
+    fd = os.pidfd_open(pid)
+    try:
+        readable, _, _ = select.select([fd], [], [], timeout)
+        return bool(readable)
+    finally:
+        os.close(fd)
 
 
 def serve() -> None:
@@ -43,7 +55,11 @@ def serve() -> None:
                     os._exit(code)
             print(pid, flush=True)
         elif "wait" in request:
-            _, status = os.waitpid(int(request["wait"]), 0)
+            pid = int(request["wait"])
+            if "timeout" in request and not exited_within(pid, float(request["timeout"])):
+                print("running", flush=True)
+                continue
+            _, status = os.waitpid(pid, 0)
             print(os.waitstatus_to_exitcode(status), flush=True)
 
 

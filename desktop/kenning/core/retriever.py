@@ -158,7 +158,7 @@ def _best_per_page(
     for key, score in ranked:
         row = rows[key]
         if row["page"] is not None:
-            page = (row["path"], int(row["page"]))
+            page = (row["path"], row["page"])
             if page in seen:
                 continue
             seen.add(page)
