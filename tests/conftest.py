@@ -37,8 +37,8 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
-    from kenning.core.embedder import Embedder
-    from kenning.core.model_locator import locate_model
+    from kenning.core.index.embedder import Embedder
+    from kenning.core.index.embedding_models import locate_model
 
     return Embedder(locate_model("all-MiniLM-L6-v2"), device="cpu", batch_size=32)
 

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     server, model = _start_server(args)
     try:
-        from kenning.core.ollama import OllamaSettings
+        from kenning.core.settings import OllamaSettings
 
         workspace.settings.ollama = OllamaSettings(
             host=server.url, model=model, num_gpu=0, first_token_timeout_s=300
@@ -139,7 +139,7 @@ class _Recorder:
 
 
 def _ask(answerer: Any) -> Any:
-    from kenning.core.answer_model import Done, Token
+    from kenning.core.domain.answers import Done, Token
 
     def run(question: str) -> dict[str, float]:
         started = time.perf_counter()
@@ -167,7 +167,7 @@ def _ask(answerer: Any) -> Any:
 def _direct(url: str, settings: Any) -> Any:
     import ollama
 
-    from kenning.core.ollama import build_chat_request
+    from kenning.core.answer.ollama.request import build_chat_request
 
     client = ollama.Client(host=url)
 

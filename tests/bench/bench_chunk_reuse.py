@@ -122,7 +122,7 @@ def check_loader(pdf: Path, pages: list[list[str]]) -> None:
     A line that ends in "-" before a lower-case word is read as one word hyphenated by the typesetter and
     rejoined ("x-terminal-" / "emulator" -> "x-terminalemulator"): such pages are compared without dashes.
     """
-    from kenning.core.loaders import load_document
+    from kenning.core.ingest.loaders import load_document
 
     document = load_document(str(pdf), pdf.read_bytes())
     by_page = {block.page: " ".join(block.text.split()) for block in document.blocks}

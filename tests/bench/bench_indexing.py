@@ -31,7 +31,7 @@ import benchlib
 from benchlib import DOCS, bench_env, copy_files, count_files, heading, kenning_index, scratch_dir
 
 if TYPE_CHECKING:
-    from kenning.core.embedder import Embedder
+    from kenning.core.index.embedder import Embedder
     from kenning.core.workspace import Workspace
 
 TARGET_RATIO = 0.85
@@ -296,7 +296,7 @@ def _parse_cost(workspace: Workspace, docs: Path) -> tuple[float, list[str]]:
     """Seconds to read, parse and chunk every file under `docs` with kenning's loaders and chunker,
     and the texts the indexer would embed (`search_text` of every chunk)."""
     from kenning.core.errors import FileProblem
-    from kenning.core.loaders import load_document
+    from kenning.core.ingest.loaders import load_document
 
     chunker = workspace.chunker
     texts: list[str] = []

@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "desktop"))
 
 from kenning.core.errors import FileProblem  # noqa: E402
-from kenning.core.loaders import load_document  # noqa: E402
-from kenning.core.loaders.pdf import clean_page_text  # noqa: E402
+from kenning.core.ingest.loaders import load_document  # noqa: E402
+from kenning.core.ingest.loaders.pdf import clean_page_text  # noqa: E402
 
 PageTexts = Callable[[bytes], list[str]]
 

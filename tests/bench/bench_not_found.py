@@ -18,8 +18,8 @@ sys.path[:0] = [str(REPO / "desktop"), str(REPO)]
 
 from tests.helpers.retrieval_eval import load_questions  # noqa: E402
 
-from kenning.core.model import SyncFinished  # noqa: E402
-from kenning.core.relevance import judge  # noqa: E402
+from kenning.core.domain.documents import SyncFinished  # noqa: E402
+from kenning.core.search.not_found_gate import judge  # noqa: E402
 from kenning.core.workspace import Workspace  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"

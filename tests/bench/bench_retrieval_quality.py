@@ -20,8 +20,8 @@ sys.path[:0] = [str(REPO / "desktop"), str(REPO)]
 
 from tests.helpers.retrieval_eval import load_questions, run_questions, score  # noqa: E402
 
-from kenning.core.model import SyncFinished  # noqa: E402
-from kenning.core.retriever import Retriever  # noqa: E402
+from kenning.core.domain.documents import SyncFinished  # noqa: E402
+from kenning.core.search.retriever import Retriever  # noqa: E402
 from kenning.core.settings import Settings  # noqa: E402
 from kenning.core.workspace import Workspace  # noqa: E402
 

@@ -113,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         f"indices: {_indices(store)}"
     )
 
-    from kenning.core.retriever import Retriever
-    from kenning.core.store import Store
+    from kenning.core.index.store import Store
+    from kenning.core.search.retriever import Retriever
 
     settled = Retriever(
         Store(paths.index_dir(data_dir), fresh_reads=False),
@@ -163,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def grow(store: Any, rows: int, noise: float) -> tuple[int, int]:
     """Append copies of the real chunks (new path and id, perturbed unit vectors) until `rows` in all."""
-    from kenning.core.model import FileStatus
-    from kenning.core.store import chunk_id, chunks_schema
+    from kenning.core.domain.documents import FileStatus
+    from kenning.core.index.ids import chunk_id
+    from kenning.core.index.schema import chunks_schema
 
     table = store.chunks_table
     seed = table.to_arrow()

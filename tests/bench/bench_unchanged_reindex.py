@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 def build_folder(docs: Path, folder: Path, count: int, *, min_words: int = 40, max_words: int = 120) -> int:
     """Write `count` small files cut from the corpus's TXT, Markdown and HTML documents, in 10 subfolders."""
     from kenning.core.errors import FileProblem
-    from kenning.core.loaders import load_document
+    from kenning.core.ingest.loaders import load_document
 
     sources = sorted(
         (p for p in docs.rglob("*") if p.suffix.lower() in {".txt", ".md", ".html"}),

@@ -200,8 +200,8 @@ def burst(work: Path, env: dict[str, str], files: int) -> None:
     )
 
     heading("embedding floor: the same texts through Embedder.embed, this process")
-    from kenning.core.embedder import Embedder
-    from kenning.core.model_locator import locate_model
+    from kenning.core.index.embedder import Embedder
+    from kenning.core.index.embedding_models import locate_model
     from kenning.core.settings import Settings
 
     e = Settings().embedding

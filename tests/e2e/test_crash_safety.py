@@ -187,8 +187,8 @@ def test_sigkill_at_random_moments_never_leaves_an_inconsistent_index(
     assert status["files"] == len(on_disk)
 
     # The index on disk, read as the app would: every file once, with exactly its current chunks.
-    from kenning.core.model import FileStatus
-    from kenning.core.store import Store
+    from kenning.core.domain.documents import FileStatus
+    from kenning.core.index.store import Store
 
     store = Store(data / "index")
     records = store.file_records()

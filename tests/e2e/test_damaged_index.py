@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from kenning.core.errors import IndexCorrupt
-from kenning.core.store import Store
+from kenning.core.index.store import Store
 
 pytestmark = pytest.mark.slow
 

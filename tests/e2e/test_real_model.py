@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 from tests.fakes.llama_server import LlamaOllamaServer
 
-from kenning.core.ollama import ChatChunk, ChatDone, OllamaClient, OllamaSettings, apply_env
+from kenning.core.answer.ollama.client import ChatChunk, ChatDone, OllamaClient
+from kenning.core.settings import OllamaSettings, apply_env
 
 QUESTION = [
     {"role": "system", "content": "Answer in one short sentence."},

@@ -8,8 +8,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication
 
 import kenning
-from kenning.core.ollama_request import OllamaSettings
-from kenning.core.settings import Settings
+from kenning.core.settings import OllamaSettings, Settings
 from kenning.ui.about_dialog import AboutDialog
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from kenning.core.answer_model import Cost, Trace
-from kenning.core.trace_store import TraceStore
+from kenning.core.domain.answers import Cost, Trace
+from kenning.core.observe.trace_store import TraceStore
 from kenning.ui.dashboard import DashboardView
 
 

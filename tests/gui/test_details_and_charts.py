@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kenning.core.answer_model import Answer, AnswerStatus, Citation, Cost, Trace
+from kenning.core.domain.answers import Answer, AnswerStatus, Citation, Cost, Trace
 from kenning.ui.charts import HorizontalBarChart, TimeSeriesChart
 from kenning.ui.details_panel import AnswerDetailsPanel
 

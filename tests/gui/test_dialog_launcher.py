@@ -28,7 +28,7 @@ def test_saved_settings_are_applied_and_index_changes_handed_to_a_rebuild(qtbot,
     window = _Window(tmp_path / "data")
     qtbot.addWidget(window)
     window.show()
-    open_settings_dialog(window)
+    open_settings_dialog(window, window.services, window.apply_index_settings)
     dialog = window.findChild(SettingsDialog)
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.token.isEnabled())
@@ -41,5 +41,5 @@ def test_saved_settings_are_applied_and_index_changes_handed_to_a_rebuild(qtbot,
     assert window.services.settings.chunking.target_tokens == 200
     assert [s.chunking.target_tokens for s in window.index_settings] == [300]
     qtbot.waitUntil(lambda: window.findChild(SettingsDialog) is None)  # deleted once closed
-    open_about_dialog(window)
+    open_about_dialog(window, window.services)
     assert window.services.readers.shutdown(10_000)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from tests.e2e.test_damaged_index import truncate_a_chunks_fragment
 
+from kenning.core.index.store import Store
 from kenning.core.settings import ChunkSettings, Settings
-from kenning.core.store import Store
 from kenning.ui.main_window import MainWindow
 from kenning.ui.services import AppServices
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 from tests.fakes.fake_ollama import FakeOllama
 
-from kenning.core.answer_model import Answer, AnswerStatus
+from kenning.core.domain.answers import Answer, AnswerStatus
 from kenning.core.settings import Settings
 from kenning.ui.main_window import MainWindow
 from kenning.ui.services import AppServices

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from kenning.core.ollama_request import OllamaSettings
-from kenning.core.settings import Settings, load_settings
+from kenning.core.settings import OllamaSettings, Settings, load_settings
 from kenning.ui.models_dialog import ModelsDialog
 
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QTimer
 from pytestqt.qtbot import QtBot
 from tests.fakes.fake_ollama import FakeOllama
 
+from kenning.core.index.store import Store
 from kenning.core.settings import Settings
-from kenning.core.store import Store
 from kenning.ui.main_window import MainWindow
 from kenning.ui.services import AppServices
 

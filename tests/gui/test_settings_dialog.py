@@ -8,9 +8,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from kenning import paths
-from kenning.core.costs import load_reference_prices
-from kenning.core.ollama_request import token_secret_name
-from kenning.core.secrets import SecretStore
+from kenning.core.observe.costs import load_reference_prices
+from kenning.core.secrets import SecretStore, token_secret_name
 from kenning.core.settings import Settings, load_settings
 from kenning.ui.settings_dialog import SettingsDialog
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from kenning import paths
-from kenning.core.costs import ReferencePrice, load_reference_prices, save_reference_prices
+from kenning.core.observe.costs import ReferencePrice, load_reference_prices, save_reference_prices
 from kenning.core.settings import Settings
 from kenning.core.settings_check import settings_problems
 

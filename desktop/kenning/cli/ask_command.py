@@ -9,8 +9,8 @@ from typing import Any
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
 from kenning.cli.search_command import hit_json, read_lines
-from kenning.core.answer_model import Answer, Done, Token
-from kenning.core.answerer import Answerer
+from kenning.core.answer.answerer import Answerer
+from kenning.core.domain.answers import Answer, Done, Token
 from kenning.core.errors import KenningError, UsageError
 
 
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _answer_or_error(answerer: Answerer, question: str) -> Answer:
     """In a batch, one failing question becomes an error line; the rest still run."""
-    from kenning.core.answer_model import AnswerStatus
+    from kenning.core.domain.answers import AnswerStatus
 
     try:
         return _ask(answerer, question, stream_to_terminal=False)

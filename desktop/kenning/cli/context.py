@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from kenning import paths
-from kenning.core.ollama_request import apply_env
-from kenning.core.settings import load_settings
+from kenning.core.settings import apply_env, load_settings
 from kenning.core.workspace import Workspace
 
 

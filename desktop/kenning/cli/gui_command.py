@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kenning import paths
-from kenning.core.ollama_request import apply_env
-from kenning.core.settings import load_settings
+from kenning.core.settings import apply_env, load_settings
 
 
 def run(args: argparse.Namespace) -> int:

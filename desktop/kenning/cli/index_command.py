@@ -10,8 +10,8 @@ from typing import Any
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say, warn
 from kenning.cli.progress import ProgressBar
+from kenning.core.domain.documents import FileDone, Outcome, SyncFinished, SyncReport, SyncStarted
 from kenning.core.errors import UsageError
-from kenning.core.model import FileDone, Outcome, SyncFinished, SyncReport, SyncStarted
 from kenning.core.workspace import Workspace
 
 
@@ -39,7 +39,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
 
 def _reembed(workspace: Workspace) -> None:
     """Rebuild the folders already indexed with the current settings, then swap the new index in."""
-    from kenning.core.reindex import Reindexer, ReindexSwapped
+    from kenning.core.index.reindex import Reindexer, ReindexSwapped
 
     reindexer = Reindexer(workspace)
     plan = reindexer.plan()

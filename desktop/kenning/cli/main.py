@@ -12,7 +12,7 @@ from kenning import paths
 from kenning.cli.context import add_common_options
 from kenning.cli.output import emit_json, warn
 from kenning.core.errors import KenningError, UsageError
-from kenning.core.log_setup import configure_logging
+from kenning.core.observe.log_setup import configure_logging
 
 log = logging.getLogger("kenning")
 

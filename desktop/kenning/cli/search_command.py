@@ -9,8 +9,8 @@ from typing import Any
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
+from kenning.core.domain.documents import Hit, SearchResult
 from kenning.core.errors import UsageError
-from kenning.core.model import Hit, SearchResult
 
 
 def hit_json(h: Hit, rank: int | None = None) -> dict[str, Any]:

@@ -40,7 +40,7 @@ class SelfTestFailed(Exception):
 
 
 def _index(run: _Run) -> str:
-    from kenning.core.model import SyncFinished
+    from kenning.core.domain.documents import SyncFinished
 
     expected = sum(1 for p in run.docs.iterdir() if p.is_file())
     report = None
@@ -68,7 +68,7 @@ def _search(run: _Run) -> str:
 
 
 def _answer(run: _Run) -> str:
-    from kenning.core.answer_model import AnswerStatus, Done
+    from kenning.core.domain.answers import AnswerStatus, Done
 
     answer = None
     for event in run.workspace.answerer(use_model=False).ask(QUESTION):

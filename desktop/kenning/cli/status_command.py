@@ -7,7 +7,7 @@ from typing import Any
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
-from kenning.core.model import FileStatus
+from kenning.core.domain.documents import FileStatus
 
 
 def run(args: argparse.Namespace) -> int:

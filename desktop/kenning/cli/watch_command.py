@@ -12,8 +12,8 @@ from typing import Any
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say, warn
+from kenning.core.domain.documents import BatchDone, RootOffline, RootOnline, Watching
 from kenning.core.errors import UsageError
-from kenning.core.model import BatchDone, RootOffline, RootOnline, Watching
 
 
 def batch_json(batch: BatchDone) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def _stop_on_signals(cancel: threading.Event) -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kenning.core.watcher import FolderWatcher
+    from kenning.core.watch.watcher import FolderWatcher
 
     for path in args.paths:
         if not os.path.isdir(path):
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         settings.poll_interval_s = args.poll_interval
     if args.debounce is not None:
         settings.debounce_s = args.debounce
-    watcher = FolderWatcher(workspace, args.paths, polling=args.polling, settings=settings)
+    watcher = FolderWatcher(workspace.indexer, args.paths, polling=args.polling, settings=settings)
     cancel = threading.Event()
     with _stop_on_signals(cancel):
         for event in watcher.run(cancel):

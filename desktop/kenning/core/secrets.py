@@ -15,6 +15,8 @@ import keyring.backends.fail
 import keyring.backends.null
 from keyring.errors import KeyringError, PasswordDeleteError
 
+from kenning.core.hosts import normalize_host
+
 log = logging.getLogger(__name__)
 
 SERVICE = "Kenning"
@@ -91,3 +93,8 @@ class SecretStore:
             _announced.set()
             # The reason is an exception class name or a fixed phrase: never a secret or its value.
             log.log(level, "system keyring unavailable (%s): secrets are kept for this session only", reason)
+
+
+def token_secret_name(host: str) -> str:
+    """The keyring entry holding the bearer token for an Ollama behind a proxy (one per host)."""
+    return f"ollama-token:{normalize_host(host)}"

@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from kenning.core.ollama_request import OllamaSettings
+from kenning.core.hosts import DEFAULT_HOST
 
 SCHEMA_VERSION = 1
 
@@ -95,6 +96,22 @@ class SearchSettings:
 
 
 @dataclass
+class OllamaSettings:
+    host: str = _describe(
+        DEFAULT_HOST, "Ollama's address; the OLLAMA_HOST environment variable overrides it."
+    )
+    model: str = _describe("", "Chat model used to answer (an installed Ollama model name).")
+    num_gpu: str | int = _describe("auto", "auto lets Ollama use the GPU; 0 runs on the CPU only.")
+    num_ctx: int = _describe(4096, "Context window in tokens; larger needs more memory.")
+    temperature: float = _describe(0.1, "Sampling temperature: low keeps answers close to the sources.")
+    keep_alive: str = _describe("5m", "How long Ollama keeps the model loaded after an answer.")
+    connect_timeout_s: float = _describe(3.0, "Seconds to wait for Ollama to accept a connection.")
+    first_token_timeout_s: float = _describe(
+        60.0, "Seconds to wait for the first token (covers model load and reading the prompt)."
+    )
+
+
+@dataclass
 class AnswerSettings:
     k: int = _describe(8, "Passages retrieved for an answer (the prompt keeps as many as fit).")
     answer_tokens: int = _describe(512, "Tokens kept free in the model's context for the answer.")
@@ -103,6 +120,13 @@ class AnswerSettings:
     usd_per_kwh: float = _describe(0.30, "Electricity price per kWh, for the local cost of an answer.")
     reference_model: str = _describe("", "Cloud model to compare costs with (from reference_prices.toml).")
     log_questions: bool = _describe(False, "Write questions and answers to the log file.")
+
+
+def apply_env(settings: OllamaSettings, environ: Mapping[str, str] | None = None) -> OllamaSettings:
+    """The settings with OLLAMA_HOST applied; call where settings are loaded, not in the client."""
+    env = os.environ if environ is None else environ
+    host = env.get("OLLAMA_HOST", "").strip()
+    return replace(settings, host=host) if host else settings
 
 
 @dataclass

@@ -6,8 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kenning.core.ollama_errors import OllamaUnavailable
-from kenning.core.ollama_request import normalize_host
+from kenning.core.hosts import InvalidHost, normalize_host
 from kenning.core.settings import Settings
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -90,7 +89,7 @@ def _check_ollama(s: Settings, need: Need) -> None:
     try:
         normalize_host(o.host)
         host_ok = True
-    except OllamaUnavailable:
+    except InvalidHost:
         host_ok = False
     need(host_ok, "ollama", "host", f'"{o.host}" is not an address; use a URL like http://127.0.0.1:11434.')
     gpu = str(o.num_gpu).strip().lower()

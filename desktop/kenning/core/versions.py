@@ -13,7 +13,7 @@ from importlib import metadata
 
 from kenning import __version__
 from kenning.core.errors import KenningError
-from kenning.core.model_locator import PACKAGED_MODELS
+from kenning.core.index.embedding_models import PACKAGED_MODELS
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def ollama_version(host: str, *, token: str | None = None, timeout_s: float = 1.
     """The server's version, or None when it does not answer within `timeout_s` (never raises)."""
     import httpx
 
-    from kenning.core.ollama_request import normalize_host
+    from kenning.core.hosts import normalize_host
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:

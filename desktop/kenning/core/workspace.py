@@ -12,23 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kenning import paths
-from kenning.core.chunker import Chunker
-from kenning.core.embedder import Embedder
-from kenning.core.indexer import Indexer
-from kenning.core.model_locator import ModelLocation, locate_model
-from kenning.core.retriever import Retriever
+from kenning.core.index.embedder import Embedder
+from kenning.core.index.embedding_models import ModelLocation, locate_model
+from kenning.core.index.indexer import Indexer
+from kenning.core.index.store import Store
+from kenning.core.ingest.chunker import Chunker
+from kenning.core.ingest.token_counter import TokenCounter, token_counter_for
+from kenning.core.ingest.walker import IgnoreRules
+from kenning.core.observe.trace_store import TraceStore
+from kenning.core.search.retriever import Retriever
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
-from kenning.core.store import Store
-from kenning.core.token_counter import TokenCounter, token_counter_for
-from kenning.core.trace_store import TraceStore
-from kenning.core.walker import IgnoreRules
 
 if TYPE_CHECKING:  # answering pulls in the Ollama client: imported only when a question is asked
-    from kenning.core.answerer import Answerer
-    from kenning.core.ollama import OllamaClient
+    from kenning.core.answer.answerer import Answerer
+    from kenning.core.answer.ollama.client import OllamaClient
+    from kenning.core.observe.trace_store import TraceStore
     from kenning.core.secrets import SecretStore
-    from kenning.core.trace_store import TraceStore
 
 
 @dataclass
@@ -95,7 +95,8 @@ class Workspace:
 
     @cached_property
     def ollama(self) -> OllamaClient:
-        from kenning.core.ollama import OllamaClient, token_secret_name
+        from kenning.core.answer.ollama.client import OllamaClient
+        from kenning.core.secrets import token_secret_name
 
         settings = self.settings.ollama
         token = self.secrets.get(token_secret_name(settings.host))
@@ -103,13 +104,13 @@ class Workspace:
 
     @cached_property
     def traces(self) -> TraceStore:
-        from kenning.core.trace_store import TraceStore
+        from kenning.core.observe.trace_store import TraceStore
 
         return TraceStore(paths.traces_file(self.data_dir))
 
     def answerer(self, *, use_model: bool = True) -> Answerer:
-        from kenning.core.answerer import Answerer
-        from kenning.core.costs import load_reference_prices
+        from kenning.core.answer.answerer import Answerer
+        from kenning.core.observe.costs import load_reference_prices
 
         return Answerer(
             self.retriever,
@@ -126,7 +127,7 @@ class Workspace:
 
         Returns where the old one went. The next `indexer.sync` indexes every file again.
         """
-        from kenning.core.index_repair import set_aside
+        from kenning.core.index.repair import set_aside
 
         moved = set_aside(paths.index_dir(self.data_dir))
         self.reopen_index()
@@ -135,8 +136,17 @@ class Workspace:
     def reopen_index(self) -> None:
         """Drop the handles on the index directory, so the next use opens what is there now
         (after a rebuild or a swap)."""
-        for name in ("store", "indexer", "retriever"):
+        self.forget("store", "indexer", "retriever")
+
+    def forget(self, *parts: str) -> None:
+        """Drop these built parts (e.g. "ollama", "retriever"), so the next use builds them again
+        from the current settings."""
+        for name in parts:
             self.__dict__.pop(name, None)
+
+    def adopt_embedder(self, embedder: Embedder) -> None:
+        """Use an embedder that is already loaded (loading the model takes seconds)."""
+        self.__dict__["embedder"] = embedder
 
     def close(self) -> None:
         """Release network connections; the index needs no closing."""

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 import kenning
 from kenning import paths
-from kenning.core.ollama import OllamaClient
-from kenning.core.ollama_errors import OllamaTimeout, OllamaUnavailable
+from kenning.core.answer.ollama.client import OllamaClient
+from kenning.core.answer.ollama.errors import OllamaTimeout, OllamaUnavailable
 from kenning.core.settings import Settings
 from kenning.core.versions import package_version
 from kenning.ui.alive import while_alive

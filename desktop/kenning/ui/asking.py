@@ -9,8 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kenning.core.answer_model import Answer, AnswerStatus, Done, Retrieved, Token
-from kenning.core.prompting import Turn
+from kenning.core.domain.answers import Answer, AnswerStatus, Done, Retrieved, Token, Turn
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle
 

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from kenning.core.answer_model import Answer
-from kenning.core.model import Hit
+from kenning.core.domain.answers import Answer
+from kenning.core.domain.documents import Hit
 from kenning.ui.error_text import UserMessage
 from kenning.ui.question_box import QuestionBox
 from kenning.ui.transcript_markdown import PendingTurn, parse_cite_url, transcript_markdown

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kenning.core.conversation_store import ConversationSummary
+from kenning.core.answer.conversation_store import ConversationSummary
 
 
 class ConversationList(QWidget):

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from kenning.core.trace_store import TraceStore
-from kenning.core.trace_summary import TraceSummary, summarize
+from kenning.core.observe.trace_store import TraceStore
+from kenning.core.observe.trace_summary import TraceSummary, summarize
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
 from kenning.ui.charts import HorizontalBarChart, TimeSeriesChart

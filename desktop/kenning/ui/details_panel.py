@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from kenning.core.answer_model import Answer, AnswerStatus
+from kenning.core.domain.answers import Answer, AnswerStatus
 from kenning.ui.charts import HorizontalBarChart
 from kenning.ui.formatting import format_count, format_ms, format_usd
 

@@ -8,21 +8,23 @@ the live index keeps its own settings until then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
-from kenning.core.ollama import OllamaClient
-from kenning.core.ollama_request import OllamaSettings, token_secret_name
-from kenning.core.secrets import SecretStore
-from kenning.core.settings import Settings
+from kenning.core.answer.ollama.client import OllamaClient
+from kenning.core.secrets import SecretStore, token_secret_name
+from kenning.core.settings import OllamaSettings, Settings
 from kenning.ui.model_pull import ClientFactory
 
 if TYPE_CHECKING:
-    from kenning.ui.main_window import MainWindow
     from kenning.ui.services import AppServices
+
+# Hands settings that shape the index to the main window (a rebuild, or a restart of the watcher).
+IndexSettingsSink = Callable[[Settings], None]
 
 # Workspace parts built from settings that can be rebuilt while the app runs (cached properties).
 _REBUILT_ON_CHANGE = ("ollama", "retriever")
@@ -42,9 +44,8 @@ def _secrets(services: AppServices) -> SecretStore:
     return workspace.secrets if workspace is not None else SecretStore()
 
 
-def apply_settings(window: MainWindow, settings: Settings) -> None:
+def apply_settings(services: AppServices, on_index_settings: IndexSettingsSink, settings: Settings) -> None:
     """Use the saved settings from now on; parts that need a restart keep their old values."""
-    services = window.services
     before = services.settings
     # The live index keeps the model, chunking and ignore rules it was built with until the
     # rebuild (or restart of the watcher) that `apply_index_settings` starts takes over.
@@ -53,37 +54,35 @@ def apply_settings(window: MainWindow, settings: Settings) -> None:
     workspace = services.workspace
     if workspace is not None:
         workspace.settings = live
-        for name in _REBUILT_ON_CHANGE:
-            workspace.__dict__.pop(name, None)  # rebuilt with the new settings on next use
-    window.apply_index_settings(settings)
+        workspace.forget(*_REBUILT_ON_CHANGE)  # rebuilt with the new settings on next use
+    on_index_settings(settings)
     services.check_ollama()
 
 
-def open_models_dialog(window: MainWindow) -> None:
+def open_models_dialog(window: QWidget, services: AppServices, on_index_settings: IndexSettingsSink) -> None:
     from kenning.ui.models_dialog import ModelsDialog
 
-    services = window.services
     dialog = ModelsDialog(services.settings, services.readers, client_factory(_secrets(services)), window)
-    dialog.settings_changed.connect(lambda settings: apply_settings(window, settings))
+    dialog.settings_changed.connect(lambda settings: apply_settings(services, on_index_settings, settings))
     dialog.finished.connect(lambda _result: services.check_ollama())  # a pulled model shows at once
     _show(dialog)
 
 
-def open_settings_dialog(window: MainWindow) -> None:
+def open_settings_dialog(
+    window: QWidget, services: AppServices, on_index_settings: IndexSettingsSink
+) -> None:
     from kenning.ui.settings_dialog import SettingsDialog
 
-    services = window.services
     dialog = SettingsDialog(
         services.settings, services.readers, window, secrets=_secrets(services), data_dir=services.data_dir
     )
-    dialog.settings_changed.connect(lambda settings: apply_settings(window, settings))
+    dialog.settings_changed.connect(lambda settings: apply_settings(services, on_index_settings, settings))
     _show(dialog)
 
 
-def open_about_dialog(window: MainWindow) -> None:
+def open_about_dialog(window: QWidget, services: AppServices) -> None:
     from kenning.ui.about_dialog import AboutDialog
 
-    services = window.services
     dialog = AboutDialog(services.settings, services.readers, client_factory(_secrets(services)), window)
     _show(dialog)
 

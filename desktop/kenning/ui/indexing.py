@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kenning.core.folder_list import Folder
-from kenning.core.model import (
+from kenning.core.domain.documents import (
     BatchDone,
     FileDone,
     RootOffline,
@@ -27,12 +26,13 @@ from kenning.core.model import (
     SyncStarted,
     WatchStatus,
 )
+from kenning.core.watch.folder_list import Folder
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle
 
 if TYPE_CHECKING:
-    from kenning.core.folder_stats import FolderStats
-    from kenning.core.watcher import FolderWatcher
+    from kenning.core.index.folder_stats import FolderStats
+    from kenning.core.watch.watcher import FolderWatcher
 
 
 @dataclass(frozen=True)
@@ -183,14 +183,14 @@ class IndexingController(QObject):
 
     # ---- the watcher -------------------------------------------------------------------------
     def _start_watcher(self, folders: list[Folder]) -> None:
-        from kenning.core.watcher import FolderWatcher
+        from kenning.core.watch.watcher import FolderWatcher
 
         workspace = self._services.workspace
         if workspace is None or self._watcher is not None:
             return
         roots = [f.path for f in folders if not f.paused]
         self._watched = set(roots)
-        watcher = FolderWatcher(workspace, roots)
+        watcher = FolderWatcher(workspace.indexer, roots, settings=workspace.settings.watch)
         self._watcher = watcher
         self._task = self._services.writer.submit(
             "watch folders",
@@ -213,7 +213,7 @@ class IndexingController(QObject):
         self._services.readers.submit(name, lambda cancel: change(), on_done=done, on_error=self._on_error)
 
     def _read_views(self, cancel: threading.Event) -> list[FolderView]:
-        from kenning.core.folder_stats import folder_stats
+        from kenning.core.index.folder_stats import folder_stats
 
         folders = self._services.folders.load()
         workspace = self._services.workspace

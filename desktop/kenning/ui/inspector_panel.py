@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kenning.core.answer_model import Answer
-from kenning.core.model import Hit
+from kenning.core.domain.answers import Answer
+from kenning.core.domain.documents import Hit
 
 COLUMNS = ("#", "File", "Page", "Fused", "Vector", "Full text", "In prompt")
 

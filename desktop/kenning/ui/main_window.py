@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from kenning import paths
-from kenning.core.answer_model import Answer
-from kenning.core.model import BatchDone, Hit, SyncReport
+from kenning.core.domain.answers import Answer
+from kenning.core.domain.documents import BatchDone, Hit, SyncReport
 from kenning.core.settings import Settings
 from kenning.ui.asking import ChatController
 from kenning.ui.banners import OllamaBanner, WelcomePane
@@ -356,17 +356,17 @@ class MainWindow(QMainWindow):
     def _on_models(self) -> None:
         from kenning.ui.dialog_launcher import open_models_dialog
 
-        open_models_dialog(self)
+        open_models_dialog(self, self.services, self.apply_index_settings)
 
     def _on_settings(self) -> None:
         from kenning.ui.dialog_launcher import open_settings_dialog
 
-        open_settings_dialog(self)
+        open_settings_dialog(self, self.services, self.apply_index_settings)
 
     def _on_about(self) -> None:
         from kenning.ui.dialog_launcher import open_about_dialog
 
-        open_about_dialog(self)
+        open_about_dialog(self, self.services)
 
     # ---- window state --------------------------------------------------------------------------
     def _window_settings(self) -> QSettings:

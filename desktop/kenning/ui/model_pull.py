@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kenning.core import model_advice
-from kenning.core.ollama import OllamaClient
-from kenning.core.ollama_request import OllamaSettings
-from kenning.core.ollama_types import PullProgress
+from kenning.core.answer import chat_model_advice as model_advice
+from kenning.core.answer.ollama.client import OllamaClient
+from kenning.core.answer.ollama.types import PullProgress
+from kenning.core.settings import OllamaSettings
 from kenning.ui.alive import while_alive
 from kenning.ui.formatting import format_bytes
 from kenning.ui.tasks import TaskHandle, TaskRunner

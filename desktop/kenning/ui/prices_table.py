@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kenning.core.costs import ReferencePrice
+from kenning.core.observe.costs import ReferencePrice
 
 HEADERS = ("Cloud model", "Input (USD / M tokens)", "Output (USD / M tokens)")
 

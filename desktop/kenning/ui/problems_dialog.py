@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kenning.core.model import FileIssue
+from kenning.core.domain.documents import FileIssue
 
 
 class ProblemsDialog(QDialog):

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from kenning.core.model import FileDone
+from kenning.core.domain.documents import FileDone
 from kenning.core.settings import Settings
 from kenning.ui.indexing import IndexProgress, ProgressMeter
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
-    from kenning.core.reindex import Reindexer, ReindexPlan
+    from kenning.core.index.reindex import Reindexer, ReindexPlan
 
 
 def duration_text(seconds: float) -> str:
@@ -55,7 +55,7 @@ class ReindexFlow(QObject):
         data_dir = self._services.data_dir
 
         def plan(cancel: threading.Event) -> tuple[Reindexer, ReindexPlan]:
-            from kenning.core.reindex import Reindexer
+            from kenning.core.index.reindex import Reindexer
             from kenning.core.workspace import Workspace
 
             reindexer = Reindexer(Workspace(data_dir=data_dir, settings=settings))
@@ -110,7 +110,7 @@ class ReindexFlow(QObject):
         )
 
     def _on_event(self, event: object, settings: Settings) -> None:
-        from kenning.core.reindex import ReindexSwapped
+        from kenning.core.index.reindex import ReindexSwapped
 
         if isinstance(event, FileDone) and event.total:
             self.progress.emit(self._meter.progress((), event))

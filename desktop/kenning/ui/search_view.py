@@ -7,7 +7,7 @@ import threading
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kenning.core.model import SearchResult
+from kenning.core.domain.documents import SearchResult
 from kenning.ui.services import AppServices
 from kenning.ui.source_cards import SourceCardList
 from kenning.ui.source_viewer import SourceViewer

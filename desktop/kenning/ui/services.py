@@ -21,8 +21,8 @@ from kenning.ui.error_text import UserMessage, describe
 from kenning.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from kenning.core.conversation_store import ConversationStore
-    from kenning.core.folder_list import FolderList
+    from kenning.core.answer.conversation_store import ConversationStore
+    from kenning.core.watch.folder_list import FolderList
     from kenning.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class AppServices(QObject):
         self.writer = TaskRunner(self, threads=1)  # every index write goes through this one thread
         self.workspace: Workspace | None = None
         self.ollama_state = OllamaState(running=False, host=settings.ollama.host)
-        from kenning.core.folder_list import FolderList
+        from kenning.core.watch.folder_list import FolderList
 
         self.folders: FolderList = FolderList(paths.folders_file(data_dir))
         self._conversations: ConversationStore | None = None
@@ -81,7 +81,7 @@ class AppServices(QObject):
 
         workspace = Workspace(data_dir=self.data_dir, settings=self.settings)
         if self._embedder is not None:
-            workspace.__dict__["embedder"] = self._embedder  # fills the cached property
+            workspace.adopt_embedder(self._embedder)
         workspace.store.file_records()  # opens LanceDB now, so a broken index is reported at start
         return workspace
 
@@ -128,7 +128,7 @@ class AppServices(QObject):
 
             workspace = Workspace(data_dir=self.data_dir, settings=settings)
             if old is not None and old.settings.embedding == settings.embedding:
-                workspace.__dict__["embedder"] = old.embedder  # the loaded model still fits
+                workspace.adopt_embedder(old.embedder)  # the loaded model still fits
             workspace.store.file_records()
             return workspace
 
@@ -157,7 +157,7 @@ class AppServices(QObject):
         """Opened on first use, from whichever worker thread asks first."""
         with self._conversations_lock:
             if self._conversations is None:
-                from kenning.core.conversation_store import ConversationStore
+                from kenning.core.answer.conversation_store import ConversationStore
 
                 self._conversations = ConversationStore(paths.conversations_file(self.data_dir))
             return self._conversations

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kenning import paths
-from kenning.core.costs import ReferencePrice
+from kenning.core.observe.costs import ReferencePrice
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
 from kenning.core.settings_check import DEVICES, settings_problems

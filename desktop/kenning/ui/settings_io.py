@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kenning import paths
-from kenning.core.costs import ReferencePrice, load_reference_prices, save_reference_prices
-from kenning.core.ollama_request import token_secret_name
-from kenning.core.secrets import SecretStore
+from kenning.core.observe.costs import ReferencePrice, load_reference_prices, save_reference_prices
+from kenning.core.secrets import SecretStore, token_secret_name
 from kenning.core.settings import Settings, save_settings
 
 

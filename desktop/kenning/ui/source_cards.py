@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from kenning.core.model import Hit
-from kenning.core.text_overlap import content_terms, matching_spans
+from kenning.core.domain.documents import Hit
+from kenning.core.validate.text_overlap import content_terms, matching_spans
 
 PASSAGE_CHARS = 420
 MATCH_STYLE = "background-color:#ffe58a;color:#1d1d1d"

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kenning.core.model import Hit
+from kenning.core.domain.documents import Hit
 from kenning.ui.tasks import TaskHandle, TaskRunner
 
 HIGHLIGHT = QColor(255, 214, 0, 90)
@@ -34,7 +34,7 @@ class _TextView:
 def _read_text(hit: Hit) -> _TextView:
     from pathlib import Path
 
-    from kenning.core.loaders import load_document
+    from kenning.core.ingest.loaders import load_document
 
     document = load_document(hit.path, Path(hit.path).read_bytes())
     text = document.text
@@ -93,7 +93,7 @@ class SourceViewer(QWidget):
             width = max(self.stack.width() - 40, 300)  # the page view may be hidden: use the stack
 
             def render(cancel: threading.Event) -> object:
-                from kenning.core.page_render import render_page
+                from kenning.core.ingest.page_render import render_page
 
                 probe = render_page(hit.path, hit.page or 1, "", scale=0.25)
                 scale = width / (probe.width / 0.25)
@@ -114,7 +114,7 @@ class SourceViewer(QWidget):
             )
 
     def _on_page(self, hit: Hit, page: object) -> None:
-        from kenning.core.page_render import RenderedPage
+        from kenning.core.ingest.page_render import RenderedPage
 
         assert isinstance(page, RenderedPage)
         image = QImage(page.rgba, page.width, page.height, page.stride, QImage.Format.Format_RGBA8888).copy()

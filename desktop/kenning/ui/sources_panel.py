@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from kenning.core.model import Hit
+from kenning.core.domain.documents import Hit
 from kenning.ui.source_cards import SourceCardList
 from kenning.ui.source_viewer import SourceViewer
 from kenning.ui.tasks import TaskRunner

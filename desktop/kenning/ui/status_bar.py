@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
-from kenning.core.model import WatchStatus
+from kenning.core.domain.documents import WatchStatus
 from kenning.ui.formatting import format_eta
 from kenning.ui.indexing import FolderView, IndexProgress
 from kenning.ui.services import OllamaState

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kenning.core.answer_model import Answer, AnswerStatus
+from kenning.core.domain.answers import Answer, AnswerStatus
 
 CITATION = re.compile(r"\[(\d{1,3})\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|])")

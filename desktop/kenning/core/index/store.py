@@ -1,0 +1,250 @@
+"""The index on disk: LanceDB tables `files`, `chunks` and `meta`.
+
+Rules this module keeps:
+- a file's chunks are replaced in one commit (merge-insert that deletes the rows the new version
+  no longer has), so a reader sees the old version or the new one, never half of each;
+- the index records its schema version, embedding model and dimension, and refuses to mix vectors;
+- many small writes are folded by `optimize()`, keeping a window of old versions for live readers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from kenning.core.domain.documents import FileRecord
+from kenning.core.errors import IndexCorrupt, IndexIncompatible
+from kenning.core.index.filters import batched, sql_in, sql_str
+from kenning.core.index.schema import (
+    CHUNKS,
+    FILES,
+    FILES_SCHEMA,
+    META,
+    META_SCHEMA,
+    SCHEMA_VERSION,
+    chunks_schema,
+    record_from_row,
+    row_from_record,
+)
+from kenning.core.index.vector_indices import ensure_indices
+
+log = logging.getLogger(__name__)
+
+# Keep old versions this long so a search running in another process never loses its files.
+CLEANUP_AFTER = timedelta(minutes=10)
+
+
+class Store:
+    """One LanceDB directory. Safe for one writer and many readers (threads or processes)."""
+
+    def __init__(self, index_dir: Path, *, fresh_reads: bool = True, build_id: str = "") -> None:
+        self.index_dir = index_dir
+        self.build_id = build_id  # what built the vectors (model, chunking): recorded with them
+        self._fresh_reads = fresh_reads
+        self._db: Any = None
+        self._opened: dict[str, Any] = {}
+
+    @property
+    def _tables(self) -> dict[str, Any]:
+        """Opens the database on first use: importing lancedb costs seconds a fast path can skip."""
+        if self._db is None:
+            self._open()
+        return self._opened
+
+    def _open(self) -> None:
+        import lancedb
+
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        # fresh_reads: every query sees the latest commit, also another process's.
+        interval = timedelta(0) if self._fresh_reads else None
+        try:
+            db = lancedb.connect(str(self.index_dir), read_consistency_interval=interval)
+            existing = set(db.list_tables().tables)
+            for name in (FILES, CHUNKS, META):
+                if name in existing:
+                    self._opened[name] = db.open_table(name)
+            if FILES not in self._opened:
+                self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
+            if META not in self._opened:
+                self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+            _verify(self._opened)
+        except (OSError, ValueError, RuntimeError) as exc:
+            log.warning("index damaged: %s", exc)
+            raise IndexCorrupt(
+                f"The index at {self.index_dir} is damaged and cannot be read "
+                f"({_first_line(exc)}). Your documents are not affected."
+            ) from exc
+        self._db = db
+
+    # ---- metadata -------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        rows = self._tables[META].to_arrow().to_pylist()
+        return {r["key"]: r["value"] for r in rows}
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        table = pa.Table.from_pylist([{"key": k, "value": v} for k, v in values.items()], schema=META_SCHEMA)
+        self._tables[META].merge_insert(
+            "key"
+        ).when_matched_update_all().when_not_matched_insert_all().execute(table)
+
+    @property
+    def embed_model(self) -> str | None:
+        return self.meta().get("embed_model")
+
+    def check_model(self, model_id: str) -> None:
+        """Refuse to mix vectors from two models in one index."""
+        stored = self.meta()
+        if stored.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+            raise IndexIncompatible(
+                f"This index was built by another version of Kenning (schema {stored['schema_version']})."
+            )
+        if stored.get("embed_model") not in (None, model_id):
+            raise IndexIncompatible(
+                f"This index was built with the embedding model {stored['embed_model']}, "
+                f"but the settings name {model_id}."
+            )
+        if self.build_id and stored.get("build") not in (None, self.build_id):
+            raise IndexIncompatible(
+                f"This index was built with other chunking settings ({stored['build']}), "
+                f"not the current ones ({self.build_id})."
+            )
+
+    def _chunks(self, dimension: int, model_id: str) -> Any:
+        table = self._tables.get(CHUNKS)
+        if table is None:
+            self.check_model(model_id)
+            table = self._db.create_table(CHUNKS, schema=chunks_schema(dimension), exist_ok=True)
+            self._opened[CHUNKS] = table
+            meta = {"schema_version": SCHEMA_VERSION, "embed_model": model_id, "embed_dim": str(dimension)}
+            if self.build_id:
+                meta["build"] = self.build_id
+            self._set_meta(meta)
+        return table
+
+    @property
+    def has_chunks(self) -> bool:
+        return CHUNKS in self._tables
+
+    @property
+    def chunks_table(self) -> Any:
+        return self._tables.get(CHUNKS)
+
+    # ---- reads ----------------------------------------------------------------------------
+    def file_records(self) -> dict[str, FileRecord]:
+        rows = self._tables[FILES].to_arrow().to_pylist()
+        return {r["path"]: record_from_row(r) for r in rows}
+
+    def vectors_for(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by text hash: the embeddings an edit or a move can reuse."""
+        table = self._tables.get(CHUNKS)
+        found: dict[str, np.ndarray] = {}
+        if table is None or not hashes:
+            return found
+        for part in batched(sorted(set(hashes))):
+            rows = (
+                table.search().where(sql_in("text_hash", part)).select(["text_hash", "vector"]).limit(None)
+            ).to_arrow()
+            if rows.num_rows == 0:
+                continue
+            vectors = rows.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+            matrix = vectors.reshape(rows.num_rows, -1)
+            for key, vec in zip(rows.column("text_hash").to_pylist(), matrix, strict=True):
+                found[key] = vec
+        return found
+
+    def chunk_rows(self, path: str) -> list[dict[str, Any]]:
+        table = self._tables.get(CHUNKS)
+        if table is None:
+            return []
+        rows: list[dict[str, Any]] = table.search().where(f"path = {sql_str(path)}").limit(None).to_list()
+        return rows
+
+    def has_word(self, word: str) -> bool:
+        """Whether any chunk contains `word` (as the full-text index reads it: stemmed, any case)."""
+        table = self._tables.get(CHUNKS)
+        if table is None:
+            return False
+        rows = (
+            table.search(word, query_type="fts", fts_columns="search_text").limit(1).select(["id", "_score"])
+        )
+        return bool(rows.to_list())
+
+    def count_chunks(self, where: str | None = None) -> int:
+        table = self._tables.get(CHUNKS)
+        return 0 if table is None else int(table.count_rows(where))
+
+    # ---- writes ---------------------------------------------------------------------------
+    def replace_chunks(
+        self, paths: Sequence[str], rows: list[dict[str, Any]], *, dimension: int, model_id: str
+    ) -> None:
+        """Make `paths` have exactly `rows` as chunks, in one commit."""
+        if not paths:
+            return
+        table = self._chunks(dimension, model_id)
+        data = pa.Table.from_pylist(rows, schema=chunks_schema(dimension))
+        (
+            table.merge_insert("id")
+            .when_matched_update_all()
+            .when_not_matched_insert_all()
+            .when_not_matched_by_source_delete(sql_in("path", paths))
+            .execute(data)
+        )
+
+    def upsert_records(self, records: Sequence[FileRecord]) -> None:
+        if not records:
+            return
+        data = pa.Table.from_pylist([row_from_record(r) for r in records], schema=FILES_SCHEMA)
+        self._tables[FILES].merge_insert(
+            "path"
+        ).when_matched_update_all().when_not_matched_insert_all().execute(data)
+
+    def remove_files(self, paths: Sequence[str]) -> None:
+        """Chunks first, then the record: a crash between leaves a record the next sync removes."""
+        for part in batched(list(paths)):
+            if CHUNKS in self._tables:
+                self._tables[CHUNKS].delete(sql_in("path", part))
+            self._tables[FILES].delete(sql_in("path", part))
+
+    # ---- maintenance ----------------------------------------------------------------------
+    def optimize(self) -> None:
+        """Fold small writes into the indices and compact fragments; build indices once useful."""
+        started = time.perf_counter()
+        chunks = self._tables.get(CHUNKS)
+        if chunks is not None:
+            ensure_indices(chunks)
+            chunks.optimize(cleanup_older_than=CLEANUP_AFTER)
+        self._tables[FILES].optimize(cleanup_older_than=CLEANUP_AFTER)
+        log.info("index optimized", extra={"seconds": round(time.perf_counter() - started, 3)})
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
+
+
+def _verify(tables: dict[str, Any]) -> None:
+    """Read what every later step relies on, so a damaged index is found at open, not mid-search.
+
+    A truncated or half-written data file fails here: the file tables are read whole, the chunks
+    table's ids (every data file of it) and its full-text index are probed. Lance raises
+    OSError or RuntimeError for those.
+    """
+    tables[META].to_arrow()
+    tables[FILES].to_arrow()
+    chunks = tables.get(CHUNKS)
+    if chunks is not None:
+        chunks.search().select(["id"]).limit(None).to_arrow()
+        if any(index.name == "search_text_idx" for index in chunks.list_indices()):
+            probe = chunks.search("index", query_type="fts", fts_columns="search_text")
+            probe.limit(1).select(["id", "_score"]).to_list()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0].split(", /rustc/")[0] if text else type(exc).__name__
+    return line[:200]

@@ -1,0 +1,76 @@
+"""Choose a loader for a file (content first, then suffix) and turn any failure into a per-file reason."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePath
+
+from kenning.core.domain.documents import Document
+from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
+from kenning.core.ingest.loaders.base import Loader
+from kenning.core.ingest.loaders.decoding import BINARY_REASON, looks_binary
+from kenning.core.ingest.loaders.docx import DocxLoader
+from kenning.core.ingest.loaders.html import HtmlLoader
+from kenning.core.ingest.loaders.markdown import MarkdownLoader
+from kenning.core.ingest.loaders.pdf import PdfLoader
+from kenning.core.ingest.loaders.text import TextLoader
+
+log = logging.getLogger(__name__)
+
+EMPTY_REASON = "empty file"
+UNSUPPORTED_REASON = "unsupported file type"
+HEAD_BYTES = 8192  # enough for every signature the loaders sniff
+
+_PDF, _DOCX, _HTML = PdfLoader(), DocxLoader(), HtmlLoader()
+_LOADERS: tuple[Loader, ...] = (_PDF, _DOCX, _HTML, MarkdownLoader(), TextLoader())
+# Formats with a signature win over the suffix: an HTML page saved as ".pdf" is read as HTML.
+_SNIFFERS: tuple[Loader, ...] = (_PDF, _DOCX, _HTML)
+_BY_SUFFIX: dict[str, Loader] = {suffix: loader for loader in _LOADERS for suffix in loader.suffixes}
+# Loaders that decode bytes as text: binary content under their suffixes is refused.
+_TEXT_FAMILY = frozenset({"html", "markdown", "text"})
+
+
+def supported_suffixes() -> frozenset[str]:
+    """Lower-case suffixes, with the dot, that some loader reads."""
+    return frozenset(_BY_SUFFIX)
+
+
+def loader_for(path: str, head: bytes) -> Loader | None:
+    """The loader for a file, judged by its first bytes and then its suffix; None when none fits."""
+    for loader in _SNIFFERS:
+        if loader.sniff(head):
+            return loader
+    by_suffix = _BY_SUFFIX.get(PurePath(path).suffix.lower())
+    if by_suffix is None or (by_suffix.name in _TEXT_FAMILY and looks_binary(head)):
+        return None
+    return by_suffix
+
+
+def load_document(path: str, data: bytes) -> Document:
+    """Extract a Document from a file's bytes.
+
+    Raises ``FileSkipped`` or ``FileUnreadable`` with a one-line reason; never anything else for bad input.
+    """
+    if not data or data.isspace():
+        raise FileSkipped(EMPTY_REASON)
+    head = data[:HEAD_BYTES]
+    loader = loader_for(path, head)
+    if loader is None:
+        # Only a suffix that promises text makes binary content worth naming; a .jpeg is simply unsupported.
+        claims_text = PurePath(path).suffix.lower() in _BY_SUFFIX
+        raise FileSkipped(BINARY_REASON if claims_text else UNSUPPORTED_REASON)
+    try:
+        return loader.load(path, data)
+    except FileProblem:
+        raise
+    except RecursionError:
+        raise FileUnreadable(f"{loader.name.upper()} file is nested too deeply to read") from None
+    except MemoryError:
+        raise FileSkipped(f"{loader.name.upper()} file is too large to read") from None
+    except Exception as error:
+        # Files are hostile input and a parser bug must not stop a run. The reason names the format and
+        # the parser's error type; the traceback goes to the log only.
+        log.warning("%s loader failed on %s", loader.name, path, exc_info=True)
+        raise FileUnreadable(
+            f"could not read this {loader.name.upper()} file ({type(error).__name__})"
+        ) from None
