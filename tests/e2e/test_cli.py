@@ -124,3 +124,16 @@ def write_settings(tmp_path: Path) -> Callable[[str], dict[str, str]]:
         return {"KENNING_CONFIG_DIR": str(config)}
 
     return write
+
+
+def test_a_wrong_setting_is_named_on_stderr_and_the_command_still_runs(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text('[index]\nmax_file_mb = "50"\n', encoding="utf-8")
+    done = kenning(
+        "status", "--json", "--data-dir", str(tmp_path / "data"), env={"KENNING_CONFIG_DIR": str(config)}
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["files"] == 0  # stdout holds only the JSON document
+    assert 'index.max_file_mb = "50" is not valid: expected a number' in done.stderr
+    assert "Traceback" not in done.stderr

@@ -176,3 +176,18 @@ def test_a_broken_data_dir_gives_a_message_not_a_traceback(
     text = window.chat_panel.notice.text()
     assert str(failed.args[0]) in text and "Traceback" not in text
     assert not window.chat_panel.question.isEnabled()
+
+
+def test_wrong_settings_are_shown_above_the_chat(qtbot: QtBot, tmp_path: Path, embedder: Any) -> None:
+    from kenning.core.settings_file import read_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text('[index]\nmax_file_mb = "50"\n', encoding="utf-8")
+    loaded = read_settings(path)
+    window = MainWindow(AppServices(tmp_path / "data", loaded.settings, embedder=embedder))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_settings_issues([i.message for i in loaded.issues])
+    assert window.settings_notice.isVisible()
+    assert 'index.max_file_mb = "50"' in window.settings_notice.text()
+    assert "using the default (50.0)" in window.settings_notice.text()

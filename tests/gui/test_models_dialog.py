@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from kenning.core.settings import OllamaSettings, Settings, load_settings
+from kenning.core.settings import OllamaSettings, Settings
+from kenning.core.settings_file import load_settings
 from kenning.ui.models_dialog import ModelsDialog
 
 

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from kenning import paths
 from kenning.core.observe.costs import load_reference_prices
 from kenning.core.secrets import SecretStore, token_secret_name
-from kenning.core.settings import Settings, load_settings
+from kenning.core.settings import Settings
+from kenning.core.settings_file import load_settings
 from kenning.ui.settings_dialog import SettingsDialog
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from kenning import paths
-from kenning.core.settings import apply_env, load_settings
+from kenning.core.settings import apply_env
+from kenning.core.settings_file import read_settings
 from kenning.core.workspace import Workspace
 
 
@@ -19,6 +21,9 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
     data_dir: Path = paths.data_dir(args.data_dir)
-    settings = load_settings(paths.settings_file())
+    loaded = read_settings(paths.settings_file())
+    for issue in loaded.issues:  # stderr: stdout holds only the command's JSON
+        print(f"kenning: settings: {issue.message}", file=sys.stderr)
+    settings = loaded.settings
     settings.ollama = apply_env(settings.ollama)  # OLLAMA_HOST beats the file; command-line flags beat both
     return Workspace(data_dir=data_dir, settings=settings)

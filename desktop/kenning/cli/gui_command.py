@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 
 from kenning import paths
-from kenning.core.settings import apply_env, load_settings
+from kenning.core.settings import apply_env
+from kenning.core.settings_file import read_settings
 
 
 def run(args: argparse.Namespace) -> int:
     from kenning.ui.app import run as run_app  # Qt only loads for the window, never for the CLI
 
-    settings = load_settings(paths.settings_file())
+    loaded = read_settings(paths.settings_file())
+    settings = loaded.settings
     settings.ollama = apply_env(settings.ollama)
-    return run_app(paths.data_dir(args.data_dir), settings, scheme=args.theme)
+    issues = [issue.message for issue in loaded.issues]
+    return run_app(paths.data_dir(args.data_dir), settings, scheme=args.theme, settings_issues=issues)

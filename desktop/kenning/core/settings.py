@@ -1,20 +1,16 @@
 """Kenning's settings: one typed, versioned schema with a default and a description per field.
 
-Stored as TOML in the platform's config dir. Unknown keys are ignored (a newer version may have
-written them); missing keys take their defaults, so old files keep working.
+Stored as TOML in the platform's config dir; `settings_file` reads it into these types, checking
+every value at the door, and writes it back.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from kenning.core.hosts import DEFAULT_HOST
 
@@ -142,43 +138,3 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
-
-
-def _section_from(cls: type[Any], raw: Any) -> Any:
-    if not isinstance(raw, dict):
-        return cls()
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    values: dict[str, Any] = {}
-    for name, value in raw.items():
-        if name in known:
-            values[name] = value
-    try:
-        return cls(**values)
-    except TypeError:
-        return cls()
-
-
-def settings_from_dict(raw: dict[str, Any]) -> Settings:
-    sections = {f.name: f for f in dataclasses.fields(Settings) if f.name != "version"}
-    built: dict[str, Any] = {}
-    for name, f in sections.items():
-        section_type = f.default_factory
-        built[name] = _section_from(section_type, raw.get(name))  # type: ignore[arg-type]
-    return Settings(**built)
-
-
-def load_settings(path: Path) -> Settings:
-    """Read settings; a missing or unreadable file gives the defaults (never a crash at start)."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return Settings()
-    return settings_from_dict(raw)
-
-
-def save_settings(settings: Settings, path: Path) -> None:
-    """Write atomically, so a crash mid-write never leaves a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
-    os.replace(tmp, path)

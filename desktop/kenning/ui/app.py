@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -31,12 +32,15 @@ def application() -> QApplication:
     return app
 
 
-def build_window(data_dir: Path, settings: Settings, *, scheme: str = "auto") -> MainWindow:
+def build_window(
+    data_dir: Path, settings: Settings, *, scheme: str = "auto", settings_issues: Sequence[str] = ()
+) -> MainWindow:
     """The window, shown, with the core starting in the background (used by tests and the self-test)."""
     app = application()
     apply_theme(app, scheme)
     services = AppServices(data_dir, settings)
     window = MainWindow(services)
+    window.show_settings_issues(list(settings_issues))
     window.show()
     QTimer.singleShot(0, services.start)  # after the first paint: the window never waits for the core
     return window
@@ -54,9 +58,11 @@ def _report_shown(app: QApplication, *, stay: bool) -> None:
         app.quit()
 
 
-def run(data_dir: Path, settings: Settings, *, scheme: str = "auto") -> int:
+def run(
+    data_dir: Path, settings: Settings, *, scheme: str = "auto", settings_issues: Sequence[str] = ()
+) -> int:
     app = application()
-    window = build_window(data_dir, settings, scheme=scheme)
+    window = build_window(data_dir, settings, scheme=scheme, settings_issues=settings_issues)
     window.raise_()
     probe = os.environ.get(STARTUP_PROBE_ENV, "")
     if probe:

@@ -114,3 +114,18 @@ class WelcomePane(QWidget):
         layout.addStretch(1)
         layout.addLayout(column, 4)
         layout.addStretch(1)
+
+
+def open_how_to_start(parent: QWidget, host: str) -> None:
+    """A window-modal note: where Kenning looks for Ollama and how to start or install it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(parent)
+    box.setWindowTitle("Start Ollama — Kenning")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(
+        f"Kenning answers with a local model served by Ollama at {host}."
+        f"<br><br>{how_to_start()}<br><br>Not installed yet? Download it from"
+        f" <a href='{INSTALL_URL}'>ollama.com</a>, then pull a model from the Models menu."
+    )
+    box.open()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,6 +22,7 @@ from kenning.core.domain.answers import Answer
 from kenning.core.domain.documents import BatchDone, Hit, SyncReport
 from kenning.core.settings import Settings
 from kenning.ui.asking import ChatController
+from kenning.ui.banner import ErrorBanner
 from kenning.ui.banners import OllamaBanner, WelcomePane
 from kenning.ui.chat_panel import ChatPanel
 from kenning.ui.conversation_list import ConversationList
@@ -35,6 +36,7 @@ from kenning.ui.search_view import SearchView
 from kenning.ui.services import AppServices, OllamaState
 from kenning.ui.sources_panel import SourcesPanel
 from kenning.ui.status_bar import KenningStatusBar
+from kenning.ui.window_geometry import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
     from kenning.ui.dashboard import DashboardView
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
         self.chat_panel = ChatPanel(self)
         self.welcome = WelcomePane(self)
         self.banner = OllamaBanner(self)
+        self.settings_notice = ErrorBanner(self)
         self.search_view = SearchView(services, self)
         self.sources = SourcesPanel(services.readers, self)
         self.details = AnswerDetailsPanel(self)
@@ -72,7 +75,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.chat_panel.set_ready(False, "Opening your index…")
-        self._restore_geometry()
+        restore_geometry(self)
 
     # ---- composition -----------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         center = QWidget(self)
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(6, 6, 6, 0)
+        center_layout.addWidget(self.settings_notice)
         center_layout.addWidget(self.banner)
         center_layout.addWidget(self.modes, 1)
 
@@ -323,19 +327,9 @@ class MainWindow(QMainWindow):
         self._status.show_ollama(state)
 
     def _on_how_to_start(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from kenning.ui.banners import open_how_to_start
 
-        from kenning.ui.banners import INSTALL_URL, how_to_start
-
-        box = QMessageBox(self)
-        box.setWindowTitle("Start Ollama — Kenning")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(
-            f"Kenning answers with a local model served by Ollama at {self.services.settings.ollama.host}."
-            f"<br><br>{how_to_start()}<br><br>Not installed yet? Download it from"
-            f" <a href='{INSTALL_URL}'>ollama.com</a>, then pull a model from the Models menu."
-        )
-        box.open()
+        open_how_to_start(self, self.services.settings.ollama.host)
 
     def _on_mode_changed(self, index: int) -> None:
         self.side_tabs.setVisible(index != 2)  # the dashboard uses the full width
@@ -353,6 +347,15 @@ class MainWindow(QMainWindow):
         if self.services.workspace is not None:
             self.dashboard.refresh(self.services.workspace.traces)
 
+    def show_settings_issues(self, messages: list[str]) -> None:
+        """Values of the settings file that were not used (each took its default), until fixed."""
+        if messages:
+            lines = "\n".join(f"• {m}" for m in messages)
+            self.settings_notice.show_text(
+                f"Some settings in your settings file were not used:\n{lines}\n"
+                "Fix them in the file, or open Settings and save to replace them."
+            )
+
     def _on_models(self) -> None:
         from kenning.ui.dialog_launcher import open_models_dialog
 
@@ -369,18 +372,8 @@ class MainWindow(QMainWindow):
         open_about_dialog(self, self.services)
 
     # ---- window state --------------------------------------------------------------------------
-    def _window_settings(self) -> QSettings:
-        return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-    def _restore_geometry(self) -> None:
-        saved = self._window_settings().value("geometry")
-        if isinstance(saved, QByteArray) and not saved.isEmpty():
-            self.restoreGeometry(saved)
-        else:
-            self.resize(1280, 800)
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._window_settings().setValue("geometry", self.saveGeometry())
+        save_geometry(self)
         self.hide()
         self.indexing.stop()
         self.chat.stop()

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from kenning import paths
 from kenning.core.answer.ollama.client import OllamaClient
 from kenning.core.answer.ollama.types import ModelInfo
-from kenning.core.settings import OllamaSettings, Settings, save_settings
+from kenning.core.settings import OllamaSettings, Settings
+from kenning.core.settings_file import save_settings
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
 from kenning.ui.formatting import format_bytes, format_count

@@ -8,7 +8,8 @@ from pathlib import Path
 from kenning import paths
 from kenning.core.observe.costs import ReferencePrice, load_reference_prices, save_reference_prices
 from kenning.core.secrets import SecretStore, token_secret_name
-from kenning.core.settings import Settings, save_settings
+from kenning.core.settings import Settings
+from kenning.core.settings_file import save_settings
 
 
 @dataclass(frozen=True)
