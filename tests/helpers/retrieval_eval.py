@@ -1,7 +1,8 @@
-"""Score retrieval on the corpus questions the way ../shared/corpus/tools/score_retrieval.py does.
+"""Retrieval scoring for the tests and benches, through the core's evaluation (one implementation).
 
-A result is relevant when its path (relative to docs/) is one of the question's sources and, for a
-PDF, its page is one of the question's pages. Unanswerable questions are left out of hit@k and MRR.
+A result is relevant when its path is one of the question's sources and, for a PDF, its page is one
+of the question's pages (`kenning.core.evaluate.matching`). Unanswerable questions are left out of
+hit@k and MRR. `kenning eval SET --no-llm` gives the same figures for the same index.
 """
 
 from __future__ import annotations
@@ -13,21 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kenning.core.domain.documents import Hit
+from kenning.core.evaluate.matching import first_match
+from kenning.core.evaluate.metrics import QuestionResult, totals
+from kenning.core.evaluate.test_set import TestQuestion, load_test_set
+
 Result = tuple[str, int | None]  # (path relative to docs/, page)
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def relevant(question: dict[str, Any], result: Result) -> bool:
-    path, page = result
-    if path not in question["sources"]:
-        return False
-    if not path.lower().endswith(".pdf"):
-        return True
-    pages = question.get("page")
-    return page in (pages if isinstance(pages, list) else [pages])
 
 
 @dataclass
@@ -42,23 +38,31 @@ class Scores:
         return f"n={self.n}  {hits}  MRR@10 {self.mrr10:.3f}"
 
 
+def _as_test_question(q: dict[str, Any]) -> TestQuestion:
+    pages = q.get("page")
+    return TestQuestion(
+        id=str(q["id"]),
+        question=str(q["question"]),
+        sources=tuple(q.get("sources") or ()),
+        pages=tuple(p for p in (pages if isinstance(pages, list) else [pages]) if isinstance(p, int)),
+        kind=str(q.get("kind") or ""),
+    )
+
+
 def score(questions: Iterable[dict[str, Any]], run: dict[str, Sequence[Result]]) -> Scores:
-    ks = (1, 3, 5, 10)
-    hits = dict.fromkeys(ks, 0)
-    reciprocal = 0.0
-    n = 0
-    first_relevant: dict[str, int | None] = {}
-    for q in questions:
-        if q["kind"] == "unanswerable":
-            continue
-        n += 1
-        first = next((i for i, r in enumerate(run.get(q["id"], [])[:10], 1) if relevant(q, r)), None)
-        first_relevant[q["id"]] = first
-        for k in ks:
-            hits[k] += int(first is not None and first <= k)
-        reciprocal += 1.0 / first if first else 0.0
-    n = max(n, 1)
-    return Scores(n, {k: v / n for k, v in hits.items()}, reciprocal / n, first_relevant)
+    results = []
+    for raw in questions:
+        q = _as_test_question(raw)
+        hits = [Hit(i, path, page, (), "", 0.0, 0, 0) for i, (path, page) in enumerate(run.get(q.id, []), 1)]
+        results.append(
+            QuestionResult(
+                q.id, q.question, q.kind, list(q.sources), rank=first_match(q, hits, evidence=False)
+            )
+        )
+    figures = totals(results, with_model=False)
+    first = {r.id: r.rank for r in results if r.answerable}
+    hit_at = {k: float(figures[f"hit@{k}"] or 0.0) for k in (1, 5, 10)}
+    return Scores(len(first), hit_at, float(figures["mrr@10"] or 0.0), first)
 
 
 def run_questions(
@@ -70,3 +74,6 @@ def run_questions(
         hits = search(q["question"])
         run[q["id"]] = [(os.path.relpath(h.path, docs_root).replace(os.sep, "/"), h.page) for h in hits]
     return run
+
+
+__all__ = ["Scores", "load_questions", "load_test_set", "run_questions", "score"]

@@ -86,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--debounce", type=float, metavar="S", help="quiet time before a batch is indexed")
     add_common_options(watch)
 
+    evaluate = commands.add_parser("eval", help="score search and answers on a test set (questions.jsonl)")
+    evaluate.add_argument("test_set", metavar="SET.jsonl")
+    evaluate.add_argument("--no-llm", action="store_true", help="retrieval and the not-found gate only")
+    evaluate.add_argument("--k", type=int, default=10, help="passages ranked per question (default 10)")
+    evaluate.add_argument(
+        "--min", action="append", metavar="NAME=VALUE", help="fail (exit 1) below this figure, e.g. hit@5=0.8"
+    )
+    evaluate.add_argument("--model", help="Ollama model to answer with (default: settings)")
+    evaluate.add_argument("--ollama-host", help="Ollama's URL (default: settings or OLLAMA_HOST)")
+    add_common_options(evaluate)
+
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
 
@@ -123,6 +134,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import ask_command
 
         return ask_command.run
+    if name == "eval":
+        from kenning.cli import eval_command
+
+        return eval_command.run
     from kenning.cli import status_command
 
     return status_command.run

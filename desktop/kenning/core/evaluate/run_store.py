@@ -1,0 +1,42 @@
+"""Each evaluation run kept as one JSON file, with the settings, models and index it ran against."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from kenning.core.evaluate.runner import EvalReport
+
+
+def save_run(runs_dir: Path, report: EvalReport, *, test_set: Path, context: dict[str, Any]) -> Path:
+    """Write the run (readable by the owner only) and return its file; names sort by time."""
+    runs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    path = runs_dir / f"{stamp}-{test_set.stem}.json"
+    document = {
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "test_set": str(test_set),
+        "with_model": report.with_model,
+        "cancelled": report.cancelled,
+        "context": context,
+        "totals": report.totals,
+        "questions": [dataclasses.asdict(r) for r in report.results],
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path
+
+
+def list_runs(runs_dir: Path) -> list[Path]:
+    return sorted(runs_dir.glob("*.json")) if runs_dir.is_dir() else []
+
+
+def load_run(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
