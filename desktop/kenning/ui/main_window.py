@@ -40,6 +40,7 @@ from kenning.ui.window_geometry import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
     from kenning.ui.dashboard import DashboardView
+    from kenning.ui.evaluate_view import EvaluateView
 
 MIN_SIZE = (980, 640)
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.details = AnswerDetailsPanel(self)
         self.inspector = InspectorPanel(self)
         self.dashboard: DashboardView | None = None
+        self.evaluate: EvaluateView | None = None
         self._status = KenningStatusBar(self)
         self.setStatusBar(self._status)
         self._build_layout()
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.modes.addTab(self.chat_stack, "Chat")
         self.modes.addTab(self.search_view, "Search")
         self.modes.addTab(QWidget(self), "Dashboard")
+        self.modes.addTab(QWidget(self), "Evaluate")
         self.modes.currentChanged.connect(self._on_mode_changed)
         center = QWidget(self)
         center_layout = QVBoxLayout(center)
@@ -332,20 +335,29 @@ class MainWindow(QMainWindow):
         open_how_to_start(self, self.services.settings.ollama.host)
 
     def _on_mode_changed(self, index: int) -> None:
-        self.side_tabs.setVisible(index != 2)  # the dashboard uses the full width
-        if index != 2:
-            return
-        if self.dashboard is None:
-            from kenning.ui.dashboard import DashboardView
+        self.side_tabs.setVisible(index < 2)  # the dashboard and evaluation use the full width
+        if index == 2:
+            if self.dashboard is None:
+                from kenning.ui.dashboard import DashboardView
 
-            self.dashboard = DashboardView(self.services.readers, self)
-            self.modes.blockSignals(True)
-            self.modes.removeTab(2)
-            self.modes.insertTab(2, self.dashboard, "Dashboard")
-            self.modes.setCurrentIndex(2)
-            self.modes.blockSignals(False)
-        if self.services.workspace is not None:
-            self.dashboard.refresh(self.services.workspace.traces)
+                self.dashboard = DashboardView(self.services.readers, self)
+                self._replace_tab(2, self.dashboard, "Dashboard")
+            if self.services.workspace is not None:
+                self.dashboard.refresh(self.services.workspace.traces)
+        elif index == 3 and self.evaluate is None:
+            from kenning.ui.evaluate_view import EvaluateView
+
+            self.evaluate = EvaluateView(self.services, self)
+            self._replace_tab(3, self.evaluate, "Evaluate")
+            self.evaluate.refresh_runs()
+
+    def _replace_tab(self, index: int, widget: QWidget, title: str) -> None:
+        """Put a view built on first use in place of its placeholder, staying on its tab."""
+        self.modes.blockSignals(True)
+        self.modes.removeTab(index)
+        self.modes.insertTab(index, widget, title)
+        self.modes.setCurrentIndex(index)
+        self.modes.blockSignals(False)
 
     def show_settings_issues(self, messages: list[str]) -> None:
         """Values of the settings file that were not used (each took its default), until fixed."""

@@ -106,3 +106,23 @@ def test_a_bad_test_set_names_the_line(tmp_path: Path, text: str, message: str) 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(BadTestSet, match=message):
         load_test_set(path)
+
+
+def test_two_runs_compare_by_figure_question_and_setting() -> None:
+    from kenning.core.evaluate.compare import compare_runs
+
+    def run(hit5: float, rank_a: int | None, refused_b: bool, k: int) -> dict[str, object]:
+        return {
+            "totals": {"hit@5": hit5, "mrr@10": 0.5},
+            "questions": [
+                {"id": "a", "kind": "fact", "rank": rank_a, "refused": False},
+                {"id": "b", "kind": "unanswerable", "rank": None, "refused": refused_b},
+            ],
+            "context": {"embed_model": "m", "settings": {"search": {"k": k}}},
+        }
+
+    comparison = compare_runs(run(0.8, 3, True, 10), run(0.9, 1, False, 12))
+    figures = {f.name: f.delta for f in comparison.figures}
+    assert figures == {"hit@5": 0.1, "mrr@10": 0.0}
+    assert comparison.better == ["a"] and comparison.worse == ["b"]
+    assert comparison.settings == [("settings.search.k", 10, 12)]
