@@ -22,7 +22,11 @@ MAX_RATIO = 200  # deflate reaches ~1000:1 only on degenerate data; XML rarely p
 _RATIO_FLOOR = 16 * 1024 * 1024  # small archives may compress as well as they like
 MAX_MEMBERS = 20_000
 
-_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, KeyError)
+# RuntimeError: zipfile's "password required" for an encrypted member.
+_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, KeyError, RuntimeError
+)  # fmt: skip
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -49,7 +53,8 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
         raise FileSkipped(f"{kind} is too large when unpacked ({unpacked // 1_000_000} MB)")
     if unpacked > _RATIO_FLOOR and unpacked > MAX_RATIO * max(packed, 1):
         raise FileSkipped(f"{kind} unpacks {unpacked // max(packed, 1)}:1 (a zip bomb?); not read")
-    if any(info.flag_bits & 0x1 for info in infos):
+    # Every member encrypted: a password-protected ZIP. One flagged member is more likely a damaged header.
+    if infos and all(info.flag_bits & 0x1 for info in infos if not info.is_dir()):
         raise FileUnreadable(f"{kind} is encrypted (password-protected)")
     return archive
 

@@ -112,6 +112,9 @@ def _document(loader: EmlLoader | MboxLoader, path: str, messages: Iterator[byte
 
 def _split_mbox(data: bytes) -> Iterator[bytes]:
     separators = list(_MBOX_FROM.finditer(data))
+    if not separators:
+        yield data  # no envelope line: one message saved under a mailbox name
+        return
     ends = [match.start() for match in separators[1:]] + [len(data)]
     for start, end in zip((match.end() for match in separators), ends, strict=True):
         yield _MBOXRD_QUOTED.sub(rb"\1", data[start:end])

@@ -13,7 +13,7 @@ from pptx.shapes.group import GroupShape
 
 from kenning.core.domain.documents import Document, Part, make_blocks
 from kenning.core.errors import FileSkipped, FileUnreadable
-from kenning.core.ingest.loaders.containers import ZIP_MAGIC, open_zip
+from kenning.core.ingest.loaders.containers import DAMAGED_ZIP, ZIP_MAGIC, open_zip
 from kenning.core.ingest.loaders.decoding import title_from_path
 from kenning.core.ingest.loaders.slides import slide_part
 
@@ -35,7 +35,7 @@ class PptxLoader:
         open_zip(data, KIND).close()  # encryption and zip-bomb checks before python-pptx unpacks anything
         try:
             deck: Any = pptx.Presentation(io.BytesIO(data))
-        except (PackageNotFoundError, KeyError, ValueError):
+        except (PackageNotFoundError, KeyError, ValueError, *DAMAGED_ZIP):
             raise FileUnreadable(DAMAGED_REASON) from None
         parts: list[Part] = []
         slides = list(deck.slides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Iterator, Sequence
 
 import xlrd
@@ -17,6 +18,9 @@ ENCRYPTED_REASON = "Excel workbook is encrypted (password-protected)"
 DAMAGED_REASON = "Excel workbook is damaged (corrupt XLS)"
 NOT_XLS_REASON = "not an Excel 97-2003 workbook"
 NO_TEXT_REASON = "no text in this Excel workbook"
+
+# What xlrd's BIFF parser raises on damaged records.
+_DAMAGED = (AssertionError, IndexError, KeyError, ValueError, EOFError, UnicodeDecodeError, struct.error)
 
 
 class XlsLoader:
@@ -37,7 +41,7 @@ class XlsLoader:
         except xlrd.XLRDError as error:
             reason = ENCRYPTED_REASON if "encrypt" in str(error).lower() else DAMAGED_REASON
             raise FileUnreadable(reason) from None
-        except (AssertionError, IndexError, KeyError, ValueError, EOFError, UnicodeDecodeError):
+        except _DAMAGED:
             raise FileUnreadable(DAMAGED_REASON) from None
         try:
             budget = CellBudget()
@@ -47,6 +51,8 @@ class XlsLoader:
                 label = sheet_label(sheet.name, sheet.visibility != 0)
                 parts += sheet_parts(label, _rows(book, sheet), budget)
                 book.unload_sheet(index)
+        except (xlrd.XLRDError, *_DAMAGED):  # sheets are parsed on demand: damage may show only here
+            raise FileUnreadable(DAMAGED_REASON) from None
         finally:
             book.release_resources()
         blocks = make_blocks(parts)

@@ -10,7 +10,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from kenning.core.domain.documents import Document, Part, make_blocks
 from kenning.core.errors import FileSkipped, FileUnreadable
-from kenning.core.ingest.loaders.containers import OLE_MAGIC, ZIP_MAGIC, is_encrypted_office, open_zip
+from kenning.core.ingest.loaders.containers import (
+    DAMAGED_ZIP,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    is_encrypted_office,
+    open_zip,
+)
 from kenning.core.ingest.loaders.decoding import title_from_path
 from kenning.core.ingest.loaders.tabular import CellBudget, sheet_label, sheet_parts
 from kenning.core.ingest.loaders.xls import XlsLoader
@@ -33,6 +39,12 @@ class XlsxLoader:
         if data.startswith(OLE_MAGIC) and not is_encrypted_office(data):
             return XlsLoader().load(path, data)  # an old .xls renamed .xlsx: read it for what it is
         open_zip(data, KIND).close()  # encryption and zip-bomb checks before openpyxl unpacks anything
+        try:
+            return self._read(path, data)
+        except DAMAGED_ZIP:  # a part fails its checksum or its deflate stream is cut: found while reading
+            raise FileUnreadable(DAMAGED_REASON) from None
+
+    def _read(self, path: str, data: bytes) -> Document:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl warns about every extension it does not read
