@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tests.e2e.test_cli import as_json, kenning
 
 pytestmark = pytest.mark.slow
