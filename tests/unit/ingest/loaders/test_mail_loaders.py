@@ -89,3 +89,9 @@ def test_an_unsupported_attachment_is_noted_not_fatal() -> None:
     document = load_document("photo.eml", bytes(message))
     assert "holiday picture attached" in document.text
     assert document.notes == ("attachment photo.jpg: unsupported file type",)
+
+
+def test_a_single_text_part_of_another_kind_is_the_body() -> None:
+    raw = b"From: a@example.org\nSubject: merges\nContent-type: text/asciidoc\n\nUse git merge -s subtree.\n"
+    document = load_document("note.eml", raw)
+    assert document.text.endswith("\n\nUse git merge -s subtree.")

@@ -16,7 +16,11 @@ MALFORMED_REASON = "CSV file is malformed ({})"
 
 _SAMPLE_CHARS = 64 * 1024
 _DELIMITERS = ",;\t|"
-_MAX_FIELD = 1024 * 1024  # the csv module's own limit (128 KiB) refuses long but real text cells
+_MAX_FIELD = 1024 * 1024
+
+# The csv module's default field limit (128 KiB) refuses long but real text cells. The limit is
+# process-wide; raising it once here never lowers a higher limit set elsewhere.
+csv.field_size_limit(max(csv.field_size_limit(), _MAX_FIELD))
 
 
 class CsvLoader:
@@ -60,6 +64,4 @@ def _dialect(sample: str, suffix: str) -> tuple[type[csv.Dialect] | csv.Dialect,
         header: bool | None = sniffer.has_header(lines)
     except csv.Error:
         header = None
-    if csv.field_size_limit() < _MAX_FIELD:
-        csv.field_size_limit(_MAX_FIELD)
     return dialect, header

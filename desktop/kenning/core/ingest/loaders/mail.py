@@ -170,6 +170,8 @@ def _attachment_parts(
 
 def _body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
+    if part is None and message.get_content_maintype() == "text":
+        part = message  # a single text part of another kind (text/asciidoc, text/markdown) is the body
     if not isinstance(part, EmailMessage):
         return ""
     try:

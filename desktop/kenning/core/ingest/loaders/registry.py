@@ -47,7 +47,10 @@ _LOADERS: tuple[Loader, ...] = (
 )  # fmt: skip
 # Formats with a signature win over the suffix: an HTML page saved as ".pdf" is read as HTML.
 # The OOXML ones look for their part folder ("word/", "ppt/", "xl/") in the first ZIP entries' names.
-_SNIFFERS: tuple[Loader, ...] = (_PDF, _DOCX, _PPTX, _XLSX, _ODT, _ODS, _ODP, _EPUB, _RTF, _MBOX, _EML, _HTML)
+_SNIFFERS: tuple[Loader, ...] = (_PDF, _DOCX, _PPTX, _XLSX, _ODT, _ODS, _ODP, _EPUB, _RTF, _HTML)
+# Mail has only a weak signature (header lines): it is recognised only where the suffix names no format, as
+# in Maildir, so a .txt that begins with "From:" and "Subject:" lines stays plain text.
+_WEAK_SNIFFERS: tuple[Loader, ...] = (_MBOX, _EML)
 _BY_SUFFIX: dict[str, Loader] = {suffix: loader for loader in _LOADERS for suffix in loader.suffixes}
 # Loaders that decode bytes as text: binary content under their suffixes is refused.
 _TEXT_FAMILY = frozenset({"html", "markdown", "text", "csv", "eml", "mbox"})
@@ -64,6 +67,8 @@ def loader_for(path: str, head: bytes) -> Loader | None:
         if loader.sniff(head):
             return loader
     by_suffix = _BY_SUFFIX.get(PurePath(path).suffix.lower())
+    if by_suffix is None:
+        by_suffix = next((loader for loader in _WEAK_SNIFFERS if loader.sniff(head)), None)
     if by_suffix is None or (by_suffix.name in _TEXT_FAMILY and looks_binary(head)):
         return None
     return by_suffix
