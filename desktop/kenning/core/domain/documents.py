@@ -39,13 +39,18 @@ class Document:
     loader: str
     blocks: tuple[Block, ...]
     pages: int | None = None
+    notes: tuple[str, ...] = ()  # what was left out and why (a capped sheet, a skipped attachment)
 
     @property
     def text(self) -> str:
         return BLOCK_SEPARATOR.join(b.text for b in self.blocks)
 
 
-def make_blocks(parts: list[tuple[str, int | None, tuple[str, ...]]]) -> tuple[Block, ...]:
+# (text, page, section path): what a loader collects before the blocks get their offsets.
+Part = tuple[str, int | None, tuple[str, ...]]
+
+
+def make_blocks(parts: list[Part]) -> tuple[Block, ...]:
     """Build blocks with their ``start`` offsets filled in, dropping empty text."""
     blocks: list[Block] = []
     offset = 0

@@ -54,6 +54,7 @@ class FilePreparer:
             doc = load_document(f.path, content.data)
             prepared.loader = doc.loader
             prepared.pages = doc.pages or 0
+            prepared.notes = doc.notes
             prepared.chunks = self.chunker.chunk(doc)
             if not prepared.chunks:
                 raise FileSkipped("no text to index")

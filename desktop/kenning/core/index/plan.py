@@ -20,6 +20,7 @@ class Prepared:
     chunks: list[Chunk] = field(default_factory=list)
     loader: str = ""
     pages: int = 0
+    notes: tuple[str, ...] = ()  # what the loader left out and why: kept as the record's error text
     problem: FileProblem | None = None
     touched_only: bool = False  # same content, new mtime
     renamed_from: FileRecord | None = None
@@ -90,6 +91,7 @@ def indexed_record(p: Prepared, model_id: str, now: float) -> FileRecord:
         mtime_ns=f.mtime_ns,
         sha256=p.sha256,
         status=FileStatus.INDEXED,
+        error="; ".join(p.notes),
         loader=p.loader,
         pages=p.pages,
         chunks=len(p.chunks),

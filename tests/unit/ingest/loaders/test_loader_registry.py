@@ -32,6 +32,21 @@ HTML = b"<!DOCTYPE html><html><head><title>T</title></head><body><p>Hello there.
         ("Makefile.am", b"all:\n", None),
         ("a.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00", None),  # binary under a text suffix
         ("a.xyz", b"plain words\n", None),
+        ("a.bin", b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml", "xlsx"),
+        ("a.zip", b"PK\x03\x04....[Content_Types].xml....ppt/presentation.xml", "pptx"),
+        (
+            "a.zip",
+            b"PK\x03\x04" + b"\x00" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+            "ods",
+        ),
+        ("a.zip", b"PK\x03\x04" + b"\x00" * 26 + b"mimetypeapplication/epub+zip", "epub"),
+        ("a.doc", b"{\\rtf1\\ansi Hello}", "rtf"),
+        ("a.csv", b"a,b\n1,2\n", "csv"),
+        ("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
+        ("Inbox", b"From a@example.org Mon Mar  4 09:00:00 2024\nFrom: a@example.org\n", "mbox"),
+        ("cur/1709.M1P2.host:2,S", b"From: a@example.org\nTo: b@example.org\nSubject: Hi\n\nHello", "eml"),
+        # A text file that begins like a message (git's howto notes do) stays text: its suffix says so.
+        ("howto.txt", b"From: a@example.org\nTo: b@example.org\nSubject: Hi\n\nHello", "text"),
     ],
 )
 def test_loader_for(path: str, head: bytes, expected: str | None) -> None:

@@ -9,11 +9,21 @@ from kenning.core.domain.documents import Document
 from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
 from kenning.core.ingest.loaders.base import Loader
 from kenning.core.ingest.loaders.decoding import BINARY_REASON, looks_binary
+from kenning.core.ingest.loaders.delimited import CsvLoader
 from kenning.core.ingest.loaders.docx import DocxLoader
+from kenning.core.ingest.loaders.epub import EpubLoader
 from kenning.core.ingest.loaders.html import HtmlLoader
+from kenning.core.ingest.loaders.mail import EmlLoader, MboxLoader
 from kenning.core.ingest.loaders.markdown import MarkdownLoader
+from kenning.core.ingest.loaders.odp import OdpLoader
+from kenning.core.ingest.loaders.ods import OdsLoader
+from kenning.core.ingest.loaders.odt import OdtLoader
 from kenning.core.ingest.loaders.pdf import PdfLoader
+from kenning.core.ingest.loaders.pptx import PptxLoader
+from kenning.core.ingest.loaders.rtf import RtfLoader
 from kenning.core.ingest.loaders.text import TextLoader
+from kenning.core.ingest.loaders.xls import XlsLoader
+from kenning.core.ingest.loaders.xlsx import XlsxLoader
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +31,29 @@ EMPTY_REASON = "empty file"
 UNSUPPORTED_REASON = "unsupported file type"
 HEAD_BYTES = 8192  # enough for every signature the loaders sniff
 
+
+def _read_attachment(name: str, data: bytes) -> Document:
+    # Late-bound: the mail loaders are built before load_document exists, and call it for attachments.
+    return load_document(name, data)
+
+
 _PDF, _DOCX, _HTML = PdfLoader(), DocxLoader(), HtmlLoader()
-_LOADERS: tuple[Loader, ...] = (_PDF, _DOCX, _HTML, MarkdownLoader(), TextLoader())
+_XLSX, _PPTX, _EPUB, _RTF = XlsxLoader(), PptxLoader(), EpubLoader(), RtfLoader()
+_ODT, _ODS, _ODP = OdtLoader(), OdsLoader(), OdpLoader()
+_EML, _MBOX = EmlLoader(_read_attachment), MboxLoader(_read_attachment)
+_LOADERS: tuple[Loader, ...] = (
+    _PDF, _DOCX, _XLSX, XlsLoader(), CsvLoader(), _PPTX, _ODT, _ODS, _ODP, _EPUB, _RTF, _EML, _MBOX, _HTML,
+    MarkdownLoader(), TextLoader(),
+)  # fmt: skip
 # Formats with a signature win over the suffix: an HTML page saved as ".pdf" is read as HTML.
-_SNIFFERS: tuple[Loader, ...] = (_PDF, _DOCX, _HTML)
+# The OOXML ones look for their part folder ("word/", "ppt/", "xl/") in the first ZIP entries' names.
+_SNIFFERS: tuple[Loader, ...] = (_PDF, _DOCX, _PPTX, _XLSX, _ODT, _ODS, _ODP, _EPUB, _RTF, _HTML)
+# Mail has only a weak signature (header lines): it is recognised only where the suffix names no format, as
+# in Maildir, so a .txt that begins with "From:" and "Subject:" lines stays plain text.
+_WEAK_SNIFFERS: tuple[Loader, ...] = (_MBOX, _EML)
 _BY_SUFFIX: dict[str, Loader] = {suffix: loader for loader in _LOADERS for suffix in loader.suffixes}
 # Loaders that decode bytes as text: binary content under their suffixes is refused.
-_TEXT_FAMILY = frozenset({"html", "markdown", "text"})
+_TEXT_FAMILY = frozenset({"html", "markdown", "text", "csv", "eml", "mbox"})
 
 
 def supported_suffixes() -> frozenset[str]:
@@ -41,6 +67,8 @@ def loader_for(path: str, head: bytes) -> Loader | None:
         if loader.sniff(head):
             return loader
     by_suffix = _BY_SUFFIX.get(PurePath(path).suffix.lower())
+    if by_suffix is None:
+        by_suffix = next((loader for loader in _WEAK_SNIFFERS if loader.sniff(head)), None)
     if by_suffix is None or (by_suffix.name in _TEXT_FAMILY and looks_binary(head)):
         return None
     return by_suffix
@@ -60,7 +88,10 @@ def load_document(path: str, data: bytes) -> Document:
         claims_text = PurePath(path).suffix.lower() in _BY_SUFFIX
         raise FileSkipped(BINARY_REASON if claims_text else UNSUPPORTED_REASON)
     try:
-        return loader.load(path, data)
+        document = loader.load(path, data)
+        for note in document.notes:
+            log.info("%s: %s", path, note)
+        return document
     except FileProblem:
         raise
     except RecursionError:

@@ -17,7 +17,7 @@ class TextLoader:
         # prose and markup read as text
         ".txt", ".text", ".log", ".rst", ".adoc", ".asciidoc", ".org", ".tex",
         # data and configuration
-        ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf",
+        ".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf",
         ".properties", ".env", ".xml",
         # source code
         ".py", ".pyi", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".java", ".kt", ".kts", ".scala",
