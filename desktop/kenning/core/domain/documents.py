@@ -39,6 +39,9 @@ class Document:
     loader: str
     blocks: tuple[Block, ...]
     pages: int | None = None
+    # Characters of text a reader cannot see (hidden Word runs, display:none, invisible PDF text)
+    # that the loader left out: hidden text is a classic carrier of instructions aimed at the model.
+    hidden_chars: int = 0
 
     @property
     def text(self) -> str:
