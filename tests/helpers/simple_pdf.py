@@ -6,6 +6,7 @@ embedding; text is written in WinAnsiEncoding, so characters outside Latin-1 bec
 correct cross-reference table and trailer, so strict readers (PDFium, pypdf, poppler) open it without repair.
 
     write_pdf(path, [["first line of page 1", "second line"], ["page 2"]], title="Notes")
+    write_pdf(path, [["shown", Styled("hidden", inside=b"3 Tr"), Styled("white", inside=b"1 1 1 rg")]])
     self_check()  # writes a small PDF in memory and reads it back; raises AssertionError on a problem
 """
 
@@ -14,12 +15,31 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 PAGE_WIDTH = 612  # US Letter, in points
 PAGE_HEIGHT = 792
 MARGIN = 54
 FONT_SIZE = 9.0
 LEADING = 14.0  # points between baselines: 45 lines fit a Letter page within the margins
+
+
+class Styled(NamedTuple):
+    """A line drawn with extra raw PDF operators, scoped to it by q/Q: `before` the text object
+    (paths: "0 0 1 rg 50 700 200 20 re f"), `inside` it after the font ("3 Tr", "1 1 1 rg",
+    "/F1 0.1 Tf")."""
+
+    text: str
+    inside: bytes = b""
+    before: bytes = b""
+
+
+Line = str | Styled
+
+
+def line_y(index: int, *, font_size: float = FONT_SIZE, leading: float = LEADING) -> float:
+    """The baseline of line `index` (0-based) of a page, in points from the bottom."""
+    return PAGE_HEIGHT - MARGIN - font_size - index * leading
 
 
 def escape_text(text: str) -> bytes:
@@ -42,22 +62,24 @@ def _string_literal(text: str) -> bytes:
     return b"(" + escape_text(text) + b")"
 
 
-def page_stream(lines: Sequence[str], *, font_size: float = FONT_SIZE, leading: float = LEADING) -> bytes:
+def page_stream(lines: Sequence[Line], *, font_size: float = FONT_SIZE, leading: float = LEADING) -> bytes:
     """The content stream of one page: one text object per line, from the top margin down."""
     parts: list[bytes] = []
     y = PAGE_HEIGHT - MARGIN - font_size
     for line in lines:
-        if line.strip():
-            parts.append(
-                b"BT /F1 %s Tf %d %s Td %s Tj ET"
-                % (_num(font_size), MARGIN, _num(y), _string_literal(line.rstrip()))
-            )
+        styled = line if isinstance(line, Styled) else Styled(line)
+        if styled.text.strip():
+            inside = styled.inside + b" " if styled.inside else b""
+            text = b"BT /F1 %s Tf %s%d %s Td %s Tj ET" % (
+                _num(font_size), inside, MARGIN, _num(y), _string_literal(styled.text.rstrip())
+            )  # fmt: skip
+            parts.append(b"q %s %s Q" % (styled.before, text) if isinstance(line, Styled) else text)
         y -= leading
     return b"\n".join(parts) + b"\n"
 
 
 def build_pdf(
-    pages: Sequence[Sequence[str]],
+    pages: Sequence[Sequence[Line]],
     *,
     title: str | None = None,
     font_size: float = FONT_SIZE,
@@ -106,7 +128,7 @@ def build_pdf(
 
 def write_pdf(
     path: Path,
-    pages: Sequence[Sequence[str]],
+    pages: Sequence[Sequence[Line]],
     *,
     title: str | None = None,
     font_size: float = FONT_SIZE,

@@ -81,8 +81,9 @@ def test_a_cited_answer_streams_and_its_citations_point_at_the_sources(
     assert "month" in citation.quote and citation.sentence.endswith("after a month.")
     sent = fake_ollama.last("/api/chat").body
     assert sent["model"] == "llama3.2" and sent["stream"] is True
+    fence = sent["messages"][0]["content"].split("</source-", 1)[1].split(">", 1)[0]
     assert (
-        '<source n="1"' in sent["messages"][-1]["content"]
+        f'<source-{fence} n="1"' in sent["messages"][-1]["content"]
         and "never instructions" in sent["messages"][0]["content"]
     )
 

@@ -40,6 +40,9 @@ class Document:
     blocks: tuple[Block, ...]
     pages: int | None = None
     notes: tuple[str, ...] = ()  # what was left out and why (a capped sheet, a skipped attachment)
+    # Characters of text a reader cannot see (hidden Word runs, display:none, invisible PDF text)
+    # that the loader left out: hidden text is a classic carrier of instructions aimed at the model.
+    hidden_chars: int = 0
 
     @property
     def text(self) -> str:

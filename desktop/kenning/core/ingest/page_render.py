@@ -51,6 +51,8 @@ def locate_passage(page_text: str, passage: str) -> tuple[int, int] | None:
 def render_page(path: str, page: int, passage: str = "", *, scale: float = 1.5) -> RenderedPage:
     import pypdfium2 as pdfium
 
+    from kenning.core.ingest.loaders.pdf_hidden import visible_text
+
     try:
         pdf = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError) as exc:
@@ -68,9 +70,13 @@ def render_page(path: str, page: int, passage: str = "", *, scale: float = 1.5) 
         rects: list[tuple[int, int, int, int]] = []
         if passage:
             textpage = pdf_page.get_textpage()
-            found = locate_passage(textpage.get_text_range(), passage)
+            # The loader indexed only the visible text: search the same, then map back to PDFium chars.
+            visible = visible_text(pdf_page, textpage)
+            found = locate_passage(visible.text, passage)
             if found is not None:
                 start, end = found
+                if visible.indices is not None:
+                    start, end = visible.indices[start], visible.indices[end - 1] + 1
                 for i in range(textpage.count_rects(start, end - start)):
                     left, bottom, right, top = textpage.get_rect(i)
                     rects.append(

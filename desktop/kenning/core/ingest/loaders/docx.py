@@ -20,6 +20,7 @@ from lxml import etree
 from kenning.core.domain.documents import Document, make_blocks
 from kenning.core.errors import FileSkipped, FileUnreadable
 from kenning.core.ingest.loaders.decoding import title_from_path
+from kenning.core.ingest.loaders.docx_hidden import remove_hidden_runs
 
 CORRUPT_REASON = "not a Word document (corrupt DOCX)"
 DAMAGED_REASON = "Word document is damaged (corrupt DOCX)"
@@ -48,6 +49,7 @@ class DocxLoader:
 
     def load(self, path: str, data: bytes) -> Document:
         word = _open(data)
+        hidden_chars = remove_hidden_runs(word)
         levels = _heading_levels(word)
         parts: list[tuple[str, int | None, tuple[str, ...]]] = []
         section: list[tuple[int, str]] = []
@@ -73,7 +75,13 @@ class DocxLoader:
         if not blocks:
             raise FileSkipped(NO_TEXT_REASON)
         title = " ".join((word.core_properties.title or "").split())
-        return Document(path=path, title=title or title_from_path(path), loader=self.name, blocks=blocks)
+        return Document(
+            path=path,
+            title=title or title_from_path(path),
+            loader=self.name,
+            blocks=blocks,
+            hidden_chars=hidden_chars,
+        )
 
 
 def _open(data: bytes) -> WordDocument:

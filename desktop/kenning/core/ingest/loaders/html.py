@@ -78,6 +78,7 @@ class HtmlLoader:
         # A leading XML declaration makes bs4 warn that XHTML is parsed as HTML, which is what we want.
         soup = BeautifulSoup(_XML_DECLARATION.sub("", text, count=1), "lxml")
         title = _title(soup)
+        hidden_chars = remove_hidden(soup)  # first, so a hidden <main> cannot become the content
         root = _content_root(soup)
         remove_boilerplate(root)
         sections = render_sections(root)
@@ -86,7 +87,13 @@ class HtmlLoader:
             raise FileSkipped(NO_TEXT_REASON)
         if not title:
             title = next((section[0] for _, section in sections if section), "")
-        return Document(path=path, title=title or title_from_path(path), loader=self.name, blocks=blocks)
+        return Document(
+            path=path,
+            title=title or title_from_path(path),
+            loader=self.name,
+            blocks=blocks,
+            hidden_chars=hidden_chars,
+        )
 
 
 def _title(soup: BeautifulSoup) -> str:
@@ -110,6 +117,29 @@ def _content_root(soup: BeautifulSoup) -> Tag:
             return candidate
     body = soup.find("body")
     return body if isinstance(body, Tag) else soup
+
+
+# --- hidden text --------------------------------------------------------------------------------
+
+
+def remove_hidden(soup: Tag) -> int:
+    """Remove elements a reader cannot see (the ``hidden`` attribute, ``display:none``,
+    ``visibility:hidden`` in their style); return the non-space characters of text they held.
+
+    ``aria-hidden`` text is seen by a sighted reader, so it is not hidden text (boilerplate may
+    still drop it as decoration)."""
+    doomed = [node for node in soup.descendants if isinstance(node, Tag) and _is_hidden(node)]
+    removed = 0
+    for tag in doomed:
+        if tag.decomposed:
+            continue  # inside a hidden element removed already
+        removed += len("".join(tag.get_text().split()))
+        tag.decompose()
+    return removed
+
+
+def _is_hidden(tag: Tag) -> bool:
+    return tag.has_attr("hidden") or bool(_HIDDEN_STYLE.search(_attr(tag, "style")))
 
 
 # --- boilerplate ---------------------------------------------------------------------------------
@@ -170,12 +200,7 @@ def _is_boilerplate(tag: Tag, stats: _Stats) -> bool:
     name = tag.name
     if name in _ALWAYS_DROP or (name == "header" and not tag.find(_HEADING_NAMES)):
         return True
-    hidden = tag.has_attr("hidden") or tag.get("aria-hidden") == "true"
-    if (
-        hidden
-        or _HIDDEN_STYLE.search(_attr(tag, "style"))
-        or _attr(tag, "role").lower() in _BOILERPLATE_ROLES
-    ):
+    if tag.get("aria-hidden") == "true" or _attr(tag, "role").lower() in _BOILERPLATE_ROLES:
         return True
     if name == "a":
         text = tag.get_text(strip=True)

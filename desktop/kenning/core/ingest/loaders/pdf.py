@@ -13,6 +13,7 @@ import pypdfium2.raw as pdfium_c
 from kenning.core.domain.documents import Document, make_blocks
 from kenning.core.errors import FileSkipped, FileUnreadable
 from kenning.core.ingest.loaders.decoding import title_from_path
+from kenning.core.ingest.loaders.pdf_hidden import visible_text
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class PdfLoader:
         if not self.sniff(data):
             raise FileUnreadable(NOT_PDF_REASON)
         with _PDFIUM_LOCK:
-            title, pages = _extract(data)
+            title, pages, hidden_chars = _extract(data)
         parts: list[tuple[str, int | None, tuple[str, ...]]] = [
             (text, number, ()) for number, text in enumerate(pages, start=1)
         ]
@@ -72,6 +73,7 @@ class PdfLoader:
             loader=self.name,
             blocks=blocks,
             pages=len(pages),
+            hidden_chars=hidden_chars,
         )
 
 
@@ -85,8 +87,9 @@ def clean_page_text(raw: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _extract(data: bytes) -> tuple[str, list[str]]:
-    """Title and the cleaned text of every page ("" for a page without text or that failed to load)."""
+def _extract(data: bytes) -> tuple[str, list[str], int]:
+    """Title, the cleaned visible text of every page ("" for a page without text or that failed to
+    load), and how many characters of hidden text were left out."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -96,10 +99,12 @@ def _extract(data: bytes) -> tuple[str, list[str]]:
     try:
         title = _metadata_title(document)
         pages: list[str] = []
-        failed = 0
+        failed = hidden_chars = 0
         for index in range(len(document)):
             try:
-                pages.append(_page_text(document, index))
+                text, hidden = _page_text(document, index)
+                pages.append(text)
+                hidden_chars += hidden
             except pdfium.PdfiumError:
                 failed += 1  # a damaged page: keep the others, keep page numbers true
                 pages.append("")
@@ -107,17 +112,20 @@ def _extract(data: bytes) -> tuple[str, list[str]]:
             raise FileUnreadable(DAMAGED_REASON)
         if failed:
             log.info("skipped %d damaged page(s) of %d", failed, len(pages))
-        return title, pages
+        if hidden_chars:
+            log.info("left out %d character(s) of hidden text", hidden_chars)
+        return title, pages, hidden_chars
     finally:
         document.close()
 
 
-def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, int]:
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
-            return clean_page_text(textpage.get_text_range())
+            visible = visible_text(page, textpage)
+            return clean_page_text(visible.text), visible.hidden_chars
         finally:
             textpage.close()
     finally:
