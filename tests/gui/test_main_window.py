@@ -192,7 +192,11 @@ def test_new_chat_and_delete_while_an_answer_streams_leave_the_new_chat_alone(
     assert first_id is not None
     store = window.services.conversations()
 
+    def hold_after_the_rewrite() -> None:  # a follow-up is first rewritten (one chat), then answered
+        fake_ollama.hold_from_chat = sum(1 for r in fake_ollama.requests if r.path == "/api/chat") + 1
+
     fake_ollama.hold_after_chunks = 2  # the next answer streams two words, then waits
+    hold_after_the_rewrite()
     with qtbot.waitSignal(window.chat.token, timeout=60_000):
         window.chat_panel.ask.emit("And for PNG images?")
     window.chat.new_chat()
@@ -205,6 +209,7 @@ def test_new_chat_and_delete_while_an_answer_streams_leave_the_new_chat_alone(
 
     # Deleting the conversation whose answer streams: nothing is stored, no error is shown.
     fake_ollama.release.clear()
+    fake_ollama.hold_from_chat = 10**6  # the first question of the new chat is not held
     failures: list[object] = []
     window.chat.failed.connect(failures.append)
     with qtbot.waitSignal(window.chat.answered, timeout=60_000):
@@ -213,6 +218,7 @@ def test_new_chat_and_delete_while_an_answer_streams_leave_the_new_chat_alone(
     qtbot.waitUntil(lambda: window.chat.conversation_id is not None, timeout=30_000)
     second_id = window.chat.conversation_id
     fake_ollama.release.clear()
+    hold_after_the_rewrite()
     with qtbot.waitSignal(window.chat.token, timeout=60_000):
         window.chat_panel.ask.emit("And for JPEG images?")
     window.chat.delete_conversation(second_id)
