@@ -128,6 +128,9 @@ class FakeOllama:
     first_token_delay_s: float = 0.0  # before the response headers, as Ollama loads and reads the prompt
     token_delay_s: float = 0.0
     drop_after_chunks: int | None = None  # cut the connection after this many tokens
+    hold_after_chunks: int | None = None  # stop after this many tokens until `release` is set
+    release: threading.Event = field(default_factory=threading.Event)
+    hold_from_chat: int = 0  # hold only the chat requests from this one on (0-based, all chats counted)
     pull_step_bytes: int = 100_000_000
     pull_delay_s: float = 0.0
     load_duration_ns: int = 12_345_678
@@ -305,6 +308,10 @@ class _Handler(ProtocolHandler):
                 if fake.drop_after_chunks is not None and index >= fake.drop_after_chunks:
                     self.drop_connection()
                     return
+                chats = sum(1 for r in fake.requests if r.path == "/api/chat")
+                if index == fake.hold_after_chunks and chats > fake.hold_from_chat:
+                    while not fake.release.is_set():
+                        self.pause(0.02)  # raises ClientGone as soon as the client hangs up
                 self.send_record(ollama_message(name, token, done=False))
                 fake.records_sent += 1
                 self.pause(fake.token_delay_s)

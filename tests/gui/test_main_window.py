@@ -191,3 +191,53 @@ def test_wrong_settings_are_shown_above_the_chat(qtbot: QtBot, tmp_path: Path, e
     assert window.settings_notice.isVisible()
     assert 'index.max_file_mb = "50"' in window.settings_notice.text()
     assert "using the default (50.0)" in window.settings_notice.text()
+
+
+def test_new_chat_and_delete_while_an_answer_streams_leave_the_new_chat_alone(
+    qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama
+) -> None:
+    fake_ollama.reply = REPLY
+    window = open_window(fake_ollama.url)
+    window.indexing.add_folder(str(docs))
+    wait_indexed(qtbot, window, files=5)
+    qtbot.waitUntil(lambda: window.services.ollama_state.running, timeout=10_000)
+    ask(qtbot, window, QUESTION)
+    qtbot.waitUntil(lambda: window.chat.conversation_id is not None, timeout=30_000)
+    first_id = window.chat.conversation_id
+    assert first_id is not None
+    store = window.services.conversations()
+
+    def hold_after_the_rewrite() -> None:  # a follow-up is first rewritten (one chat), then answered
+        fake_ollama.hold_from_chat = sum(1 for r in fake_ollama.requests if r.path == "/api/chat") + 1
+
+    fake_ollama.hold_after_chunks = 2  # the next answer streams two words, then waits
+    hold_after_the_rewrite()
+    with qtbot.waitSignal(window.chat.token, timeout=60_000):
+        window.chat_panel.ask.emit("And for PNG images?")
+    window.chat.new_chat()
+    fake_ollama.release.set()
+    # The stopped answer lands in its own conversation; the new chat stays empty and unsaved.
+    qtbot.waitUntil(lambda: len(store.turns(first_id)) == 2, timeout=30_000)
+    qtbot.waitUntil(lambda: window.services.readers.busy == 0, timeout=30_000)
+    assert window.chat.conversation_id is None and window.chat.answers == []
+    assert "PNG" not in window.chat_panel.transcript.toPlainText()
+
+    # Deleting the conversation whose answer streams: nothing is stored, no error is shown.
+    fake_ollama.release.clear()
+    fake_ollama.hold_from_chat = 10**6  # the first question of the new chat is not held
+    failures: list[object] = []
+    window.chat.failed.connect(failures.append)
+    with qtbot.waitSignal(window.chat.answered, timeout=60_000):
+        window.chat_panel.ask.emit(QUESTION)
+    fake_ollama.release.set()
+    qtbot.waitUntil(lambda: window.chat.conversation_id is not None, timeout=30_000)
+    second_id = window.chat.conversation_id
+    fake_ollama.release.clear()
+    hold_after_the_rewrite()
+    with qtbot.waitSignal(window.chat.token, timeout=60_000):
+        window.chat_panel.ask.emit("And for JPEG images?")
+    window.chat.delete_conversation(second_id)
+    fake_ollama.release.set()
+    qtbot.waitUntil(lambda: window.services.readers.busy == 0, timeout=30_000)
+    assert [c.id for c in store.recent()] == [first_id]
+    assert failures == [] and window.chat.conversation_id is None

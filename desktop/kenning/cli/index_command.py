@@ -25,6 +25,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
         "renamed": report.renamed,
         "skipped": [{"path": i.path, "reason": i.reason} for i in report.skipped],
         "errors": [{"path": i.path, "reason": i.reason} for i in report.errors],
+        "skipped_unsupported": report.skipped_unsupported,
         "chunks_added": report.chunks_added,
         "chunks_embedded": report.chunks_embedded,
         "chunks_reused": report.chunks_reused,
@@ -98,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         say(
             f"{report.indexed} indexed, {report.unchanged} unchanged, {report.renamed} renamed, "
-            f"{report.removed} removed, {len(report.skipped)} skipped, {len(report.errors)} errors "
+            f"{report.removed} removed, {len(report.skipped)} skipped, {len(report.errors)} errors, "
+            f"{report.skipped_unsupported} of unsupported types "
             f"in {report.seconds:.1f} s ({report.chunks_added} chunks, {report.chunks_embedded} embedded)"
         )
         for issue in report.errors + report.skipped:

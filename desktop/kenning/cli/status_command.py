@@ -9,12 +9,14 @@ from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
 from kenning.core.domain.documents import FileStatus
 
+_NOT_PROBLEMS = (FileStatus.INDEXED, FileStatus.UNSUPPORTED)
+
 
 def run(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     store = workspace.store
     records = store.file_records()
-    problems = [r for r in records.values() if r.status is not FileStatus.INDEXED]
+    problems = [r for r in records.values() if r.status not in _NOT_PROBLEMS]
     document: dict[str, Any] = {
         "data_dir": str(workspace.data_dir),
         "roots": sorted({r.root for r in records.values()}),

@@ -3,15 +3,33 @@ and keeps every finished answer in the conversation store."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Generator
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from kenning.core.domain.answers import Answer, AnswerStatus, Done, Retrieved, Token, Turn
+from kenning.core.errors import KenningError
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _NotSaved:
+    """The answer was shown but could not be kept in the conversation store (a full disk, say)."""
+
+    error: KenningError
+
+
+class _Stream:
+    """One answer in flight. A chat shows only its own stream: after New chat or a delete the old
+    stream finishes (cancelled) on its own, and its late events no longer reach the chat."""
 
 
 class ChatController(QObject):
@@ -39,6 +57,8 @@ class ChatController(QObject):
         super().__init__(parent)
         self._services = services
         self._running: TaskHandle | None = None
+        self._stream: _Stream | None = None  # the stream this chat shows; None when none or detached
+        self._streaming_into: int | None = None  # the conversation that stream's answer belongs to
         self.conversation_id: int | None = None
         self.answers: list[Answer] = []
 
@@ -67,16 +87,27 @@ class ChatController(QObject):
                 if isinstance(event, Done):
                     final = event.answer
                 yield event
-            if final is not None:
+            if final is None:
+                return conversation_id
+            try:
                 store = services.conversations()
                 cid = conversation_id if conversation_id is not None else store.start(question)
-                store.append(cid, final)
-                return cid
-            return conversation_id
+                # False: the conversation was deleted while the answer streamed; nothing to keep it in
+                return cid if store.append(cid, final) else None
+            except KenningError as exc:  # the answer is shown all the same; say it was not kept
+                log.warning("answer not saved: %s", exc)
+                yield _NotSaved(exc)
+                return conversation_id
 
+        stream = _Stream()
+        self._stream, self._streaming_into = stream, conversation_id
         self.question_asked.emit(question)
         self._running = self._services.readers.submit(
-            "answer", work, on_progress=self._on_event, on_done=self._on_done, on_error=self._on_error
+            "answer",
+            work,
+            on_progress=partial(self._on_event, stream),
+            on_done=partial(self._on_done, stream),
+            on_error=partial(self._on_error, stream),
         )
         self.busy_changed.emit(True)
 
@@ -84,8 +115,16 @@ class ChatController(QObject):
         if self._running is not None:
             self._running.cancel()
 
-    def new_chat(self) -> None:
+    def _detach(self) -> None:
+        """Let the answer in flight finish elsewhere: cancelled, stored in its own conversation."""
+        if self._stream is None:
+            return
         self.stop()
+        self._stream, self._streaming_into, self._running = None, None, None
+        self.busy_changed.emit(False)
+
+    def new_chat(self) -> None:
+        self._detach()
         self.conversation_id = None
         self.answers = []
         self.conversation_opened.emit([])
@@ -103,17 +142,17 @@ class ChatController(QObject):
             self.answers = answers
             self.conversation_opened.emit(answers)
 
-        services.readers.submit("open conversation", load, on_done=opened, on_error=self._on_error)
+        services.readers.submit("open conversation", load, on_done=opened, on_error=self._on_task_error)
 
     def delete_conversation(self, conversation_id: int) -> None:
         services = self._services
-        if conversation_id == self.conversation_id:
+        if conversation_id in (self.conversation_id, self._streaming_into):
             self.new_chat()
         services.readers.submit(
             "delete conversation",
             lambda cancel: services.conversations().delete(conversation_id),
             on_done=lambda _: self.refresh_list(),
-            on_error=self._on_error,
+            on_error=self._on_task_error,
         )
 
     def refresh_list(self) -> None:
@@ -122,12 +161,19 @@ class ChatController(QObject):
             "list conversations",
             lambda cancel: services.conversations().recent(),
             on_done=self.conversations_changed.emit,
-            on_error=self._on_error,
+            on_error=self._on_task_error,
         )
 
     # ---- events ------------------------------------------------------------------------------
-    def _on_event(self, event: object) -> None:
-        if isinstance(event, Retrieved):
+    def _on_event(self, stream: _Stream, event: object) -> None:
+        if stream is not self._stream:
+            return  # a detached stream: its chat is gone from view
+        if isinstance(event, _NotSaved):
+            message = self._services.message_for(event.error)
+            self.failed.emit(
+                type(message)(f"The answer is shown but was not saved: {message.message}", message.next_step)
+            )
+        elif isinstance(event, Retrieved):
             self.sources_found.emit(event.sources)
         elif isinstance(event, Token):
             self.token.emit(event.text)
@@ -140,7 +186,11 @@ class ChatController(QObject):
             ):
                 self._services.check_ollama()  # the server may have gone away: update the banner
 
-    def _on_done(self, conversation_id: int | None) -> None:
+    def _on_done(self, stream: _Stream, conversation_id: int | None) -> None:
+        if stream is not self._stream:
+            self.refresh_list()  # its conversation may have a new turn; this chat stays as it is
+            return
+        self._stream = self._streaming_into = None
         new = conversation_id is not None and conversation_id != self.conversation_id
         self.conversation_id = conversation_id
         self._running = None
@@ -148,8 +198,15 @@ class ChatController(QObject):
         if new or conversation_id is not None:
             self.refresh_list()
 
-    def _on_error(self, exc: BaseException) -> None:
-        if self._running is not None and not self._running.running:
+    def _on_error(self, stream: _Stream | None, exc: BaseException) -> None:
+        if stream is not None and stream is not self._stream:
+            log.warning("a detached answer failed: %s", exc)
+            return
+        if stream is not None:
+            self._stream = self._streaming_into = None
             self._running = None
             self.busy_changed.emit(False)
         self.failed.emit(self._services.message_for(exc))
+
+    def _on_task_error(self, exc: BaseException) -> None:
+        self._on_error(None, exc)

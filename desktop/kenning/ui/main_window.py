@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         s.workspace_ready.connect(self._on_workspace_ready)
         s.workspace_failed.connect(self._on_workspace_failed)
         s.index_damaged.connect(self._on_index_damaged)
+        s.model_failed.connect(self._on_model_failed)
         self.reindex.progress.connect(self._status.show_rebuild)
         self.reindex.failed.connect(self._on_problem)
         self.reindex.swapped.connect(self._on_rebuilt)
@@ -201,6 +202,11 @@ class MainWindow(QMainWindow):
 
     def _on_workspace_failed(self, message: UserMessage) -> None:
         self.chat_panel.set_ready(False, "The index could not be opened.")
+        self.chat_panel.show_problem(message)
+        self._status.show_work(f"⚠ {message.message}")
+
+    def _on_model_failed(self, message: UserMessage) -> None:
+        self.chat_panel.set_ready(False, "The embedding model could not be loaded.")
         self.chat_panel.show_problem(message)
         self._status.show_work(f"⚠ {message.message}")
 

@@ -43,7 +43,9 @@ class AppServices(QObject):
     workspace_ready(): the index is open; the embedding model is still loading.
     model_ready(): the embedding model is loaded and has run once, so the next search is fast.
     workspace_failed(UserMessage): the index could not be opened.
-    index_damaged(UserMessage): the index is damaged or was built for other settings: offer a rebuild.
+    index_damaged(UserMessage): the index is damaged or was built for other settings: offer a rebuild
+        (never for a fault a rebuild would not fix: permissions, a full disk, a lock, a newer version).
+    model_failed(UserMessage): the index is open but the embedding model could not be loaded.
     ollama_changed(OllamaState): after each check of the Ollama server.
     """
 
@@ -51,6 +53,7 @@ class AppServices(QObject):
     model_ready = Signal()
     workspace_failed = Signal(object)
     index_damaged = Signal(object)
+    model_failed = Signal(object)
     ollama_changed = Signal(object)
 
     def __init__(
@@ -92,16 +95,16 @@ class AppServices(QObject):
             "load embedding model",
             lambda cancel: _warm_up(workspace),
             on_done=lambda _: self.model_ready.emit(),
-            on_error=self._on_open_failed,
+            on_error=lambda exc: self.model_failed.emit(self.message_for(exc)),
         )
         self.check_ollama()
 
     def _on_open_failed(self, exc: BaseException) -> None:
-        from kenning.core.errors import IndexProblem
+        from kenning.core.errors import IndexCorrupt, IndexIncompatible
 
         message = describe(exc, log_dir=paths.log_dir(self.data_dir))
         self.workspace_failed.emit(message)
-        if isinstance(exc, IndexProblem):
+        if isinstance(exc, IndexCorrupt | IndexIncompatible):
             self.index_damaged.emit(message)
 
     def rebuild_index(self) -> None:

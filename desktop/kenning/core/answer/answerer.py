@@ -244,8 +244,11 @@ class Answerer:
         return self.counter.count_many([word.lower()])[0] > 1
 
     def _ask_briefly(self, messages: list[dict[str, str]]) -> str:
+        """A short reply from the model answers use (chosen the same way: the setting, else the first
+        installed): the client alone knows only the setting, which is empty by default."""
         assert self.chat is not None
-        return self.chat.chat(messages, options={"num_predict": 64}).text
+        model = self._model_info().name
+        return self.chat.chat(messages, model=model, options={"num_predict": 64}).text
 
     # ---- fallbacks and bookkeeping -------------------------------------------------------------
     def _extractive(self, answer: Answer, hits: list[Hit], reason: str) -> Answer:
@@ -264,8 +267,9 @@ class Answerer:
         if self.traces is not None:
             try:
                 self.traces.append(trace)
-            except OSError:
-                log.warning("could not store the answer trace", exc_info=True)
+            except (KenningError, OSError) as exc:  # the answer matters more than its trace: keep it
+                log.warning("could not store the answer trace: %s", exc)
+                answer.note = " ".join(filter(None, [answer.note, f"Its timings were not saved ({exc})."]))
         if self.settings.log_questions:
             log.info("answer", extra={"question": answer.question, "answer": answer.text})
         log.info("answered", extra={"status": trace.status, "timings_ms": trace.timings_ms})

@@ -56,8 +56,12 @@ class ConversationStore:
             )
             return int(cursor.lastrowid or 0)
 
-    def append(self, conversation_id: int, answer: Answer) -> None:
+    def append(self, conversation_id: int, answer: Answer) -> bool:
+        """Add a turn; False (nothing stored) when the conversation was deleted meanwhile."""
         with connect(self.path) as db:
+            db.execute("BEGIN IMMEDIATE")  # no delete can land between the check and the insert
+            if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
+                return False
             (position,) = db.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM turns WHERE conversation_id = ?",
                 (conversation_id,),
@@ -67,6 +71,7 @@ class ConversationStore:
                 (conversation_id, position, json.dumps(answer_to_dict(answer))),
             )
             db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (time.time(), conversation_id))
+        return True
 
     def recent(self, limit: int = 100) -> list[ConversationSummary]:
         with connect(self.path) as db:

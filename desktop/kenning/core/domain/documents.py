@@ -10,6 +10,7 @@ class FileStatus(StrEnum):
     INDEXED = "indexed"
     SKIPPED = "skipped"  # deliberately not indexed: empty, binary, too large, no text
     ERROR = "error"  # could not be read: corrupt, encrypted, unreadable, vanished
+    UNSUPPORTED = "unsupported"  # a type no loader reads (photos, archives): skipped quietly, not a problem
     PENDING = "pending"  # being written; left behind only by a crash, and redone by the next sync
 
 
@@ -135,6 +136,7 @@ class Outcome(StrEnum):
     RENAMED = "renamed"
     REMOVED = "removed"
     SKIPPED = "skipped"
+    UNSUPPORTED = "unsupported"
     ERROR = "error"
 
 
@@ -172,6 +174,7 @@ class SyncReport:
     renamed: int = 0
     skipped: list[FileIssue] = field(default_factory=list)
     errors: list[FileIssue] = field(default_factory=list)
+    skipped_unsupported: int = 0  # files of a type no loader reads: counted, not listed as problems
     chunks_added: int = 0  # chunks written for new or changed files
     chunks_embedded: int = 0  # of those, how many needed the model
     chunks_reused: int = 0  # of those, how many reused a stored vector
@@ -184,6 +187,7 @@ class SyncReport:
     @property
     def files_per_s(self) -> float:
         processed = self.indexed + self.renamed + self.removed + len(self.errors) + len(self.skipped)
+        processed += self.skipped_unsupported
         return processed / self.seconds if self.seconds > 0 else 0.0
 
     @property

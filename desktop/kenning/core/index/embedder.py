@@ -104,7 +104,8 @@ class Embedder:
             device = pick_device(self._device_setting)
             try:
                 self._model = SentenceTransformer(self.location.name_for_loader, device=device)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, RuntimeError, KeyError, ImportError) as exc:
+                # a model folder is outside input: a missing, partial or foreign one fails in many ways
                 log.warning("embedding model failed to load", exc_info=True)
                 raise EmbeddingModelUnavailable(
                     f"The embedding model {self.model_id} could not be loaded ({type(exc).__name__})."

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from kenning.core.domain.documents import FileRecord, FileStatus
-from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
+from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable, FileUnsupported
 from kenning.core.index.plan import Prepared, RenameFinder
 from kenning.core.ingest.chunker import Chunker
-from kenning.core.ingest.file_reader import read_file
+from kenning.core.ingest.file_reader import read_file, read_head
 from kenning.core.ingest.walker import FoundFile, is_displayable
 
 _DONE = object()
@@ -34,6 +34,14 @@ class FilePreparer:
         if not is_displayable(f.path):
             prepared.problem = FileSkipped("the file name is not valid UTF-8; rename the file to index it")
             return prepared
+        # parsers load only when a file needs them
+        from kenning.core.ingest.loaders import HEAD_BYTES, is_unsupported, load_document
+
+        head = read_head(f.path, HEAD_BYTES)
+        if head is not None and is_unsupported(f.path, head):
+            # judged before the whole file is read and hashed: a folder of photos costs a few KB each
+            prepared.problem = FileUnsupported("unsupported file type")
+            return prepared
         try:
             content = read_file(f.path, max_bytes=self.max_file_bytes)
             prepared.sha256 = content.sha256
@@ -49,8 +57,6 @@ class FilePreparer:
             prepared.renamed_from = renames.claim(content.sha256)
             if prepared.renamed_from is not None:
                 return prepared
-            from kenning.core.ingest.loaders import load_document  # parsers load only when a file needs them
-
             doc = load_document(f.path, content.data)
             prepared.loader = doc.loader
             prepared.pages = doc.pages or 0

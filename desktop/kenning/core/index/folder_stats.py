@@ -30,7 +30,7 @@ def stats_by_folder(records: Iterable[FileRecord], roots: Sequence[str]) -> dict
         if record.status == FileStatus.INDEXED:
             entry.indexed += 1
             entry.chunks += record.chunks
-        else:
+        elif record.status is not FileStatus.UNSUPPORTED:
             entry.problems.append(FileIssue(record.path, record.error or record.status.value))
     for entry in stats.values():
         entry.problems.sort(key=lambda issue: issue.path)

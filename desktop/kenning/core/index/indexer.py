@@ -40,6 +40,7 @@ from kenning.core.index.plan import (
     unchanged,
 )
 from kenning.core.index.schema import chunk_row
+from kenning.core.index.storage_faults import storage_faults
 from kenning.core.index.store import Store
 from kenning.core.index.sync_manifest import SyncManifest
 from kenning.core.index.writer_lock import WriterLock
@@ -50,6 +51,7 @@ from kenning.core.ingest.walker import (
     WalkProblem,
     display_path,
     in_scope,
+    indexable_stat,
     root_of,
     under,
     walk,
@@ -88,7 +90,7 @@ class Indexer:
     def sync(self, roots: Sequence[str], *, cancel: threading.Event | None = None) -> Iterator[IndexEvent]:
         """Yield progress events; the last one is `SyncFinished` with the report."""
         cancel = cancel or threading.Event()
-        with WriterLock(self.store.index_dir):
+        with WriterLock(self.store.index_dir), storage_faults(self.store.index_dir):
             yield from self._sync(tuple(os.path.abspath(r) for r in roots), cancel)
 
     def sync_paths(
@@ -106,7 +108,7 @@ class Indexer:
         """
         cancel = cancel or threading.Event()
         abs_roots = tuple(os.path.abspath(r) for r in roots)
-        with WriterLock(self.store.index_dir):
+        with WriterLock(self.store.index_dir), storage_faults(self.store.index_dir):
             scope = {p for p in (os.path.abspath(p) for p in paths) if root_of(p, abs_roots) is not None}
             found, problems = self._found_at(abs_roots, sorted(scope))
             records = {p: r for p, r in self.store.file_records().items() if in_scope(p, scope)}
@@ -133,14 +135,14 @@ class Indexer:
         """Fold small writes and remember the index's state for a fast next start (call when idle)."""
         with WriterLock(self.store.index_dir):
             self.store.optimize()
-            SyncManifest(self.store.index_dir).save(self.store.file_records().values())
+            self._manifest().save(self.store.file_records().values())
 
     # ---- planning ------------------------------------------------------------------------
     def _sync(self, roots: tuple[str, ...], cancel: threading.Event) -> Iterator[IndexEvent]:
         started = time.perf_counter()
         found, problems = self._walk(roots)
-        manifest = SyncManifest(self.store.index_dir)
-        if self._nothing_changed(found, roots, manifest):
+        manifest = self._manifest()
+        if manifest.nothing_changed(found, roots):
             report = SyncReport(roots=roots, files_seen=len(found), unchanged=len(found))
             report.errors.extend(problems)
             yield SyncStarted(roots=roots, files_total=len(found), to_process=0)
@@ -153,6 +155,9 @@ class Indexer:
         yield from self._execute(roots, found, problems, records, cancel, optimize=True, started=started)
         if not cancel.is_set():
             manifest.save(self.store.file_records().values())
+
+    def _manifest(self) -> SyncManifest:
+        return SyncManifest(self.store.index_dir, f"{self.embedder.model_id} {self.store.build_id}")
 
     def _walk(self, roots: Sequence[str]) -> tuple[list[FoundFile], list[FileIssue]]:
         found: list[FoundFile] = []
@@ -175,16 +180,16 @@ class Indexer:
             if root is None or self.ignores(path, root):
                 continue
             try:
-                st = os.stat(path) if self.follow_symlinks else os.lstat(path)
+                st = indexable_stat(path, follow_symlinks=self.follow_symlinks, is_root=path == root)
             except OSError:
-                continue  # gone: its records in scope become missing
+                st = None
+            if st is None:
+                continue  # gone (or not indexable): its records in scope become missing
             if stat.S_ISDIR(st.st_mode):
-                if path != root and os.path.islink(path) and not self.follow_symlinks:
-                    continue
                 walked, issues = self._walk([path])
                 found.update((f.path, replace(f, root=root)) for f in walked)
                 problems.extend(issues)
-            elif stat.S_ISREG(st.st_mode):
+            else:
                 found[path] = FoundFile(path, root, st.st_size, st.st_mtime_ns)
         return list(found.values()), problems
 
@@ -270,20 +275,6 @@ class Indexer:
         self.store.optimize()
         report.optimizations += 1
 
-    @staticmethod
-    def _nothing_changed(found: list[FoundFile], roots: tuple[str, ...], manifest: SyncManifest) -> bool:
-        snapshot = manifest.load()
-        if snapshot is None:
-            return False
-        known = {p for p in snapshot if under(p, roots)}
-        if len(known) != len(found):
-            return False
-        for f in found:
-            entry = snapshot.get(display_path(f.path))
-            if entry is None or entry[2] or entry[0] != f.size or entry[1] != f.mtime_ns:
-                return False
-        return True
-
     # ---- embedding and writing (calling thread) -------------------------------------------
     def _commit(
         self,
@@ -324,7 +315,10 @@ class Indexer:
                 record = problem_record(p, p.problem, old, now)
                 new_records.append(record)
                 issue = FileIssue(record.path, p.problem.message)
-                (report.skipped if record.status is FileStatus.SKIPPED else report.errors).append(issue)
+                if record.status is FileStatus.UNSUPPORTED:
+                    report.skipped_unsupported += 1
+                else:
+                    (report.skipped if record.status is FileStatus.SKIPPED else report.errors).append(issue)
                 events.append(FileDone(record.path, Outcome(record.status.value), p.problem.message))
             elif p.touched_only and old is not None:
                 new_records.append(replace(old, size=f.size, mtime_ns=f.mtime_ns))

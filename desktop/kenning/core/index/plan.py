@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field, replace
 
 from kenning.core.domain.documents import Chunk, FileRecord, FileStatus
-from kenning.core.errors import FileProblem, FileSkipped
+from kenning.core.errors import FileProblem
 from kenning.core.ingest.walker import FoundFile, display_path
 
 
@@ -71,7 +71,7 @@ def problem_record(p: Prepared, problem: FileProblem, old: FileRecord | None, no
         size=f.size,
         mtime_ns=f.mtime_ns,
         sha256=old.sha256 if old else "",
-        status=FileStatus.SKIPPED if isinstance(problem, FileSkipped) else FileStatus.ERROR,
+        status=FileStatus(problem.status),
         error=problem.message,
         loader=old.loader if old else "",
         pages=old.pages if old else 0,

@@ -20,7 +20,16 @@ import numpy as np
 import pyarrow as pa
 
 from kenning.core.domain.documents import FileRecord
-from kenning.core.errors import IndexCorrupt, IndexIncompatible
+from kenning.core.errors import (
+    DiskFull,
+    IndexCorrupt,
+    IndexIncompatible,
+    IndexLocked,
+    IndexTooNew,
+    IndexUnreadable,
+    KenningError,
+    storage_fault,
+)
 from kenning.core.index.filters import batched, sql_in, sql_str
 from kenning.core.index.schema import (
     CHUNKS,
@@ -50,6 +59,7 @@ class Store:
         self._fresh_reads = fresh_reads
         self._db: Any = None
         self._opened: dict[str, Any] = {}
+        self._checked_model: str | None = None
 
     @property
     def _tables(self) -> dict[str, Any]:
@@ -61,10 +71,10 @@ class Store:
     def _open(self) -> None:
         import lancedb
 
-        self.index_dir.mkdir(parents=True, exist_ok=True)
         # fresh_reads: every query sees the latest commit, also another process's.
         interval = timedelta(0) if self._fresh_reads else None
         try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
             db = lancedb.connect(str(self.index_dir), read_consistency_interval=interval)
             existing = set(db.list_tables().tables)
             for name in (FILES, CHUNKS, META):
@@ -76,11 +86,7 @@ class Store:
                 self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
             _verify(self._opened)
         except (OSError, ValueError, RuntimeError) as exc:
-            log.warning("index damaged: %s", exc)
-            raise IndexCorrupt(
-                f"The index at {self.index_dir} is damaged and cannot be read "
-                f"({_first_line(exc)}). Your documents are not affected."
-            ) from exc
+            raise open_error(exc, self.index_dir) from exc
         self._db = db
 
     # ---- metadata -------------------------------------------------------------------------
@@ -99,7 +105,19 @@ class Store:
         return self.meta().get("embed_model")
 
     def check_model(self, model_id: str) -> None:
-        """Refuse to mix vectors from two models in one index."""
+        """Refuse to mix vectors from two models, or chunks cut two ways, in one index (for writes)."""
+        self.check_embedding(model_id)
+        build = self.meta().get("build")
+        if self.build_id and build not in (None, self.build_id):
+            raise IndexIncompatible(
+                f"This index was built with other chunking settings ({build}), "
+                f"not the current ones ({self.build_id})."
+            )
+
+    def check_embedding(self, model_id: str) -> None:
+        """Refuse to compare a query embedded by `model_id` with vectors another model made."""
+        if self._checked_model == model_id:
+            return
         stored = self.meta()
         if stored.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
             raise IndexIncompatible(
@@ -110,11 +128,8 @@ class Store:
                 f"This index was built with the embedding model {stored['embed_model']}, "
                 f"but the settings name {model_id}."
             )
-        if self.build_id and stored.get("build") not in (None, self.build_id):
-            raise IndexIncompatible(
-                f"This index was built with other chunking settings ({stored['build']}), "
-                f"not the current ones ({self.build_id})."
-            )
+        if stored.get("embed_model") is not None:  # settled: only a rebuild (a new Store) changes it
+            self._checked_model = model_id
 
     def _chunks(self, dimension: int, model_id: str) -> Any:
         table = self._tables.get(CHUNKS)
@@ -227,6 +242,25 @@ class Store:
         return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
 
 
+def open_error(exc: BaseException, index_dir: Path) -> KenningError:
+    """Say why the index could not be opened. Only real damage is called damage: a rebuild is the
+    answer to nothing else, and would set a healthy index aside."""
+    if isinstance(exc, KenningError):
+        return exc
+    reason = _first_line(exc)
+    fault = storage_fault(exc)
+    log.warning("index could not be opened (%s): %s", fault or "damaged", reason)
+    if fault == "denied":
+        return IndexUnreadable(f"Kenning is not allowed to open the index at {index_dir} ({reason}).")
+    if fault == "full":
+        return DiskFull(f"The disk is full: the index at {index_dir} could not be opened ({reason}).")
+    if fault == "locked":
+        return IndexLocked(f"The index at {index_dir} is in use by another program ({reason}).")
+    return IndexCorrupt(
+        f"The index at {index_dir} is damaged and cannot be read ({reason}). Your documents are not affected."
+    )
+
+
 def _verify(tables: dict[str, Any]) -> None:
     """Read what every later step relies on, so a damaged index is found at open, not mid-search.
 
@@ -234,7 +268,13 @@ def _verify(tables: dict[str, Any]) -> None:
     table's ids (every data file of it) and its full-text index are probed. Lance raises
     OSError or RuntimeError for those.
     """
-    tables[META].to_arrow()
+    meta = {r["key"]: r["value"] for r in tables[META].to_arrow().to_pylist()}
+    version = meta.get("schema_version", SCHEMA_VERSION)
+    if not version.isdigit() or int(version) > int(SCHEMA_VERSION):
+        raise IndexTooNew(
+            f"This index was made by a newer version of Kenning (index format {version}; this version"
+            f" reads format {SCHEMA_VERSION})."
+        )
     tables[FILES].to_arrow()
     chunks = tables.get(CHUNKS)
     if chunks is not None:

@@ -22,6 +22,16 @@ def _mb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
+def read_head(path: str, size: int) -> bytes | None:
+    """The first `size` bytes, to judge the file's type before reading it whole; None if unreadable
+    (`read_file` then says why)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return None
+
+
 def read_file(path: str, *, max_bytes: int, attempts: int = 2) -> FileBytes:
     """The file's bytes and hash, taken from one stable read; raises FileProblem with a reason."""
     for _ in range(attempts):

@@ -87,6 +87,31 @@ def is_displayable(path: str) -> bool:
     return display_path(path) == path
 
 
+def indexable_stat(path: str, *, follow_symlinks: bool, is_root: bool = False) -> os.stat_result | None:
+    """What the index sees at `path`: the stat of a regular file or a folder to enter, else None.
+
+    The one rule for links, used by the full walk and by the watcher's path check alike, so a file
+    never flips in and out of the index between the two: a link to a file is indexed as that file
+    (it was put there to be read); a link to a folder is entered only with `follow_symlinks` (or when
+    it is a watched root itself), since links to folders are what make loops and duplicates.
+    Raises OSError when the path cannot be read; a dangling link or a gone path gives None.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # a dangling link
+        if stat.S_ISDIR(info.st_mode) and not (follow_symlinks or is_root):
+            return None
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return info
+    return None
+
+
 def walk(
     roots: Sequence[str], rules: IgnoreRules, *, follow_symlinks: bool = False
 ) -> Iterator[FoundFile | WalkProblem]:
@@ -117,17 +142,15 @@ def walk(
                 if rules.ignores_name(entry.name):
                     continue
                 try:
-                    if entry.is_dir(follow_symlinks=follow_symlinks):
-                        if not rules.ignores_dir(entry.path):
-                            subfolders.append(entry.path)
-                        continue
-                    if entry.is_symlink() and entry.is_dir():
-                        continue  # a link to a folder while links are not followed
-                    st = entry.stat()
+                    st = indexable_stat(entry.path, follow_symlinks=follow_symlinks)
                 except OSError as exc:
                     yield WalkProblem(entry.path, f"cannot be read ({exc.strerror or exc})")
                     continue
-                if not stat.S_ISREG(st.st_mode):
+                if st is None:
+                    continue
+                if stat.S_ISDIR(st.st_mode):
+                    if not rules.ignores_dir(entry.path):
+                        subfolders.append(entry.path)
                     continue
                 if entry.path in seen_files:
                     continue

@@ -7,6 +7,7 @@ reads traces from a worker while answers are written from another.
 from __future__ import annotations
 
 import json
+import logging
 import statistics
 import time
 from dataclasses import asdict
@@ -14,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from kenning.core.domain.answers import Cost, Trace
+from kenning.core.errors import KenningError
 from kenning.core.sqlite_file import connect, create
+
+log = logging.getLogger(__name__)
 
 STAGES = (
     "embed",
@@ -49,10 +53,20 @@ CREATE INDEX IF NOT EXISTS traces_day ON traces(day);
 class TraceStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        create(path, _SCHEMA)
+        self._created = False
+        try:
+            self._create()
+        except KenningError as exc:  # a locked or full disk must not stop answers: retried on append
+            log.warning("trace store not ready: %s", exc)
+
+    def _create(self) -> None:
+        if not self._created:
+            create(self.path, _SCHEMA)
+            self._created = True
 
     def append(self, trace: Trace) -> None:
         started = trace.started_at or time.time()
+        self._create()
         with connect(self.path) as db:
             db.execute(
                 "INSERT INTO traces (started_at, day, status, model, prompt_tokens, completion_tokens,"

@@ -63,6 +63,8 @@ class Retriever:
         if table is None or not query.strip():
             timings.update(embed=0.0, vector=0.0, text=0.0, fuse=0.0, total=0.0)
             return SearchResult(query=query, hits=(), timings_ms=timings)
+        # Vectors from another model would rank by noise (or fail on a dimension mismatch): refuse.
+        self.store.check_embedding(self.embedder.model_id)
 
         mark = time.perf_counter()
         vector = self.embedder.embed_query(query)

@@ -74,6 +74,14 @@ def loader_for(path: str, head: bytes) -> Loader | None:
     return by_suffix
 
 
+def is_unsupported(path: str, head: bytes) -> bool:
+    """No loader reads this file, by its first bytes or its suffix (a photo, an archive).
+
+    A text suffix over binary content is not "unsupported": that file is named as a problem, since
+    its owner expects it to be read."""
+    return loader_for(path, head) is None and PurePath(path).suffix.lower() not in _BY_SUFFIX
+
+
 def load_document(path: str, data: bytes) -> Document:
     """Extract a Document from a file's bytes.
 
