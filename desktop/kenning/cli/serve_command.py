@@ -9,7 +9,7 @@ from kenning.cli.output import emit_json, say
 
 
 def run(args: argparse.Namespace) -> int:
-    from kenning.serve.auth import resolve_token
+    from kenning.serve.auth import check_exposure, resolve_token
     from kenning.serve.documents import DocumentService
     from kenning.serve.http_server import Address, serve
 
@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     port = settings.port if args.port is None else args.port
     with_mcp = settings.mcp if args.mcp is None else args.mcp
     token = resolve_token(workspace.secrets, create=with_mcp)
+    check_exposure(host, token)  # before the model loads: a refusal should not take seconds
     service = DocumentService(workspace)
     service.warm_up()
 

@@ -131,7 +131,7 @@ class ServiceSettings:
         "127.0.0.1", "Address to listen on; any other than this computer needs an access token."
     )
     port: int = _describe(8765, "Port of the service (http://127.0.0.1:PORT/v1 and /mcp).")
-    mcp: bool = _describe(True, "Also serve MCP over HTTP at /mcp (needs an access token).")
+    mcp: bool = _describe(False, "Also serve MCP over HTTP at /mcp (needs an access token).")
 
 
 def apply_env(settings: OllamaSettings, environ: Mapping[str, str] | None = None) -> OllamaSettings:

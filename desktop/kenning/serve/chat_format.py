@@ -74,9 +74,10 @@ def sources_footer(answer: Answer) -> str:
             if c.n not in seen:
                 seen.add(c.n)
                 lines.append(f"[{c.n}] {c.path}" + (f", page {c.page}" if c.page else ""))
-    else:
+    else:  # an answer without a model numbers the passages it quotes
         for n, hit in enumerate(answer.sources, start=1):
-            lines.append(f"[{n}] {hit.path}" + (f", page {hit.page}" if hit.page else ""))
+            if f"[{n}]" in answer.text:
+                lines.append(f"[{n}] {hit.path}" + (f", page {hit.page}" if hit.page else ""))
     return "\n\nSources:\n" + "\n".join(lines) if lines else ""
 
 
