@@ -15,9 +15,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def kenning_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a `python -m kenning` child: this checkout's code first on the path."""
+    """The environment for a `python -m kenning` child: this checkout's code first on the path, and
+    no system keyring (a test must neither read the user's access token nor store one)."""
     path = os.pathsep.join(p for p in [str(REPO / "desktop"), os.environ.get("PYTHONPATH", "")] if p)
-    return {**os.environ, "PYTHONPATH": path, **(extra or {})}
+    isolated = {"PYTHONPATH": path, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    return {**os.environ, **isolated, **(extra or {})}
 
 
 def kenning(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
