@@ -125,7 +125,9 @@ class AnswerSettings:
 @dataclass
 class ServiceSettings:
     enabled: bool = _describe(
-        False, "Serve your documents to other tools on this computer (MCP and an OpenAI-compatible API)."
+        False,
+        "Serve your documents to other tools while the desktop app runs (reserved: the app does not "
+        "start the service yet; run `kenning serve`).",
     )
     host: str = _describe(
         "127.0.0.1", "Address to listen on; any other than this computer needs an access token."
