@@ -4,46 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from kenning.cli.context import open_workspace
+from kenning.cli.context import apply_model_options, open_workspace
 from kenning.cli.output import emit_json, say
-from kenning.cli.search_command import hit_json, read_lines
+from kenning.cli.search_command import read_lines
 from kenning.core.answer.answerer import Answerer
 from kenning.core.domain.answers import Answer, Done, Token
+from kenning.core.domain.json_shapes import answer_json
 from kenning.core.errors import KenningError, UsageError
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    trace = answer.trace
-    return {
-        "question": answer.question,
-        "status": answer.status.value,
-        "answer": answer.text,
-        "incomplete": answer.incomplete,
-        "citations": [
-            {"n": c.n, "path": c.path, "page": c.page, "quote": c.quote, "supported": c.supported}
-            for c in answer.citations
-        ],
-        "invalid_citations": answer.invalid_citations,
-        "sources": [hit_json(h, rank=i) for i, h in enumerate(answer.sources, start=1)],
-        "model": answer.model,
-        "trace": {
-            "timings_ms": trace.timings_ms,
-            "tokens": {"prompt": trace.prompt_tokens, "completion": trace.completion_tokens},
-            "tokens_per_s": trace.tokens_per_s,
-            "model_digest": trace.model_digest,
-            "retrieval_scores": trace.retrieval_scores,
-            "cost": {
-                "energy_wh": trace.cost.energy_wh,
-                "local_usd": trace.cost.local_usd,
-                "cloud_equivalent_usd": trace.cost.cloud_equivalent_usd,
-                "reference_model": trace.cost.reference_model,
-            },
-        },
-        "note": answer.note,
-        "error": {"message": answer.error, "next_step": answer.next_step} if answer.error else None,
-    }
 
 
 def _ask(answerer: Answerer, question: str, *, stream_to_terminal: bool) -> Answer:
@@ -84,10 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.question) == bool(args.from_file):
         raise UsageError("Give either a QUESTION or --from FILE.")
     workspace = open_workspace(args)
-    if args.model:
-        workspace.settings.ollama.model = args.model
-    if args.ollama_host:
-        workspace.settings.ollama.host = args.ollama_host
+    apply_model_options(workspace, args)
     answerer = workspace.answerer(use_model=not args.no_llm)
     if args.from_file:
         for question in read_lines(args.from_file):

@@ -27,3 +27,16 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     settings = loaded.settings
     settings.ollama = apply_env(settings.ollama)  # OLLAMA_HOST beats the file; command-line flags beat both
     return Workspace(data_dir=data_dir, settings=settings)
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="Ollama model to answer with (default: settings)")
+    parser.add_argument("--ollama-host", help="Ollama's URL (default: settings or OLLAMA_HOST)")
+
+
+def apply_model_options(workspace: Workspace, args: argparse.Namespace) -> None:
+    """--model and --ollama-host beat the settings file and OLLAMA_HOST."""
+    if args.model:
+        workspace.settings.ollama.model = args.model
+    if args.ollama_host:
+        workspace.settings.ollama.host = args.ollama_host

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kenning import paths
-from kenning.cli.context import add_common_options
+from kenning.cli.context import add_common_options, add_model_options
 from kenning.cli.output import emit_json, warn
 from kenning.core.errors import KenningError, UsageError
 from kenning.core.observe.log_setup import configure_logging
@@ -67,8 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question from your documents, with cited sources")
     ask.add_argument("question", nargs="?", default="")
     ask.add_argument("--from", dest="from_file", metavar="FILE", help="one question per line ('-' for stdin)")
-    ask.add_argument("--model", help="Ollama model to answer with (default: settings)")
-    ask.add_argument("--ollama-host", help="Ollama's URL (default: settings or OLLAMA_HOST)")
+    add_model_options(ask)
     ask.add_argument("--no-llm", action="store_true", help="answer from the passages alone, without a model")
     add_common_options(ask)
 
@@ -99,6 +98,23 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
+
+    mcp = commands.add_parser("mcp", help="serve your documents to MCP clients over stdio (Claude, Cursor)")
+    add_model_options(mcp)
+    mcp.add_argument(
+        "--data-dir", help="where the index lives (default: KENNING_DATA_DIR or the user data dir)"
+    )
+
+    serve = commands.add_parser(
+        "serve", help="serve your documents over HTTP: an OpenAI-compatible /v1 API (and MCP with --mcp)"
+    )
+    serve.add_argument("--host", help="address to listen on (default: settings, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: settings, 8765; 0 picks a free one)")
+    serve.add_argument(
+        "--mcp", action="store_true", default=None, help="also serve MCP at /mcp (needs an access token)"
+    )
+    add_model_options(serve)
+    add_common_options(serve)
 
     gui = commands.add_parser("gui", help="open the desktop app (the default with no command)")
     gui.add_argument(
@@ -138,6 +154,14 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import eval_command
 
         return eval_command.run
+    if name == "mcp":
+        from kenning.cli import mcp_command
+
+        return mcp_command.run
+    if name == "serve":
+        from kenning.cli import serve_command
+
+        return serve_command.run
     from kenning.cli import status_command
 
     return status_command.run

@@ -5,35 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from typing import Any
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
-from kenning.core.domain.documents import Hit, SearchResult
+from kenning.core.domain.documents import SearchResult
+from kenning.core.domain.json_shapes import result_json
 from kenning.core.errors import UsageError
-
-
-def hit_json(h: Hit, rank: int | None = None) -> dict[str, Any]:
-    return {
-        "rank": rank if rank is not None else h.rank,
-        "path": h.path,
-        "page": h.page,
-        "section": " > ".join(h.section),
-        "text": h.text,
-        "score": h.score,
-        "start": h.start,
-        "end": h.end,
-        "vector_score": h.vector_score,
-        "text_score": h.text_score,
-    }
-
-
-def result_json(result: SearchResult) -> dict[str, Any]:
-    return {
-        "query": result.query,
-        "hits": [hit_json(h) for h in result.hits],
-        "timings_ms": result.timings_ms,
-    }
 
 
 def read_lines(source: str) -> Iterator[str]:

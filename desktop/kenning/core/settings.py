@@ -118,6 +118,20 @@ class AnswerSettings:
     log_questions: bool = _describe(False, "Write questions and answers to the log file.")
 
 
+@dataclass
+class ServiceSettings:
+    enabled: bool = _describe(
+        False,
+        "Serve your documents to other tools while the desktop app runs (reserved: the app does not "
+        "start the service yet; run `kenning serve`).",
+    )
+    host: str = _describe(
+        "127.0.0.1", "Address to listen on; any other than this computer needs an access token."
+    )
+    port: int = _describe(8765, "Port of the service (http://127.0.0.1:PORT/v1 and /mcp).")
+    mcp: bool = _describe(False, "Also serve MCP over HTTP at /mcp (needs an access token).")
+
+
 def apply_env(settings: OllamaSettings, environ: Mapping[str, str] | None = None) -> OllamaSettings:
     """The settings with OLLAMA_HOST applied; call where settings are loaded, not in the client."""
     env = os.environ if environ is None else environ
@@ -135,6 +149,7 @@ class Settings:
     search: SearchSettings = field(default_factory=SearchSettings)
     ollama: OllamaSettings = field(default_factory=OllamaSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

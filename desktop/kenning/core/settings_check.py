@@ -73,6 +73,8 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
         "Power cannot be negative.",
     )
     need(s.answer.usd_per_kwh >= 0, "answer", "usd_per_kwh", "The electricity price cannot be negative.")
+    need(1 <= s.service.port <= 65535, "service", "port", "The port must be between 1 and 65535.")
+    need(bool(s.service.host.strip()), "service", "host", "Give an address to listen on, like 127.0.0.1.")
     if reference_models is not None and s.answer.reference_model:
         known = set(reference_models)
         need(

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kenning import paths
+from kenning.core.domain.json_shapes import status_json
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.embedding_models import ModelLocation, locate_model
 from kenning.core.index.indexer import Indexer
@@ -120,6 +121,17 @@ class Workspace:
             settings=self.settings.answer,
             prices=load_reference_prices(paths.reference_prices_file()),
             traces=self.traces,
+        )
+
+    def status_report(self) -> dict[str, Any]:
+        """What the index holds (the `kenning status --json` document)."""
+        store = self.store
+        return status_json(
+            data_dir=str(self.data_dir),
+            records=store.file_records().values(),
+            chunks=store.count_chunks(),
+            embed_model=store.embed_model or self.settings.embedding.model,
+            index_bytes=store.size_bytes(),
         )
 
     def rebuild_index(self) -> Path | None:

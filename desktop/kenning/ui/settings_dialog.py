@@ -51,6 +51,7 @@ SECTION_TITLES = {
     "ollama": "Ollama",
     "answer": "Answers && costs",
     "watch": "Watching",
+    "service": "Service",
 }
 
 

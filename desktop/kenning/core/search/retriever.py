@@ -22,6 +22,7 @@ from kenning.core.domain.documents import Hit, SearchResult
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.store import Store
 from kenning.core.search.fusion import reciprocal_rank_fusion
+from kenning.core.search.scope import Scope
 from kenning.core.validate.text_overlap import content_terms
 
 _COLUMNS = ["id", "path", "page", "section", "text", "start", "end"]
@@ -56,7 +57,8 @@ class Retriever:
         self.similarity_bonus = similarity_bonus
         self.one_passage_per_page = one_passage_per_page
 
-    def search(self, query: str, k: int = 10) -> SearchResult:
+    def search(self, query: str, k: int = 10, *, scope: Scope | None = None) -> SearchResult:
+        """The `k` best passages for `query`, only from files in `scope` when one is given."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         table = self.store.chunks_table
@@ -66,13 +68,14 @@ class Retriever:
         # Vectors from another model would rank by noise (or fail on a dimension mismatch): refuse.
         self.store.check_embedding(self.embedder.model_id)
 
+        where = scope.where() if scope is not None else None
         mark = time.perf_counter()
         vector = self.embedder.embed_query(query)
         timings["embed"] = _ms(mark)
 
         mark = time.perf_counter()
         vector_rows = (
-            table.search(vector, vector_column_name="vector")
+            _scoped(table.search(vector, vector_column_name="vector"), where)
             .distance_type("cosine")
             .limit(self.candidates)
             .select([*_COLUMNS, "_distance"])
@@ -85,7 +88,7 @@ class Retriever:
         text_rows: list[dict[str, Any]] = []
         if words:
             text_rows = (
-                table.search(words, query_type="fts", fts_columns="search_text")
+                _scoped(table.search(words, query_type="fts", fts_columns="search_text"), where)
                 .limit(self.candidates)
                 .select([*_COLUMNS, "_score"])
                 .to_list()
@@ -166,6 +169,10 @@ def _best_per_page(
             seen.add(page)
         kept.append((key, score))
     return kept
+
+
+def _scoped(query: Any, where: str | None) -> Any:
+    return query.where(where, prefilter=True) if where else query
 
 
 def _ms(since: float) -> float:
