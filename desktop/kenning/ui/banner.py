@@ -25,3 +25,11 @@ class ErrorBanner(QLabel):
     def show_text(self, text: str) -> None:
         self.setText(text)
         self.show()
+
+
+def settings_issues_text(messages: list[str]) -> str:
+    lines = "\n".join(f"• {m}" for m in messages)
+    return (
+        f"Some settings in your settings file were not used:\n{lines}\n"
+        "Fix them in the file, or open Settings and save to replace them."
+    )

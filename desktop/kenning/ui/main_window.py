@@ -22,7 +22,7 @@ from kenning.core.domain.answers import Answer
 from kenning.core.domain.documents import BatchDone, Hit, SyncReport
 from kenning.core.settings import Settings
 from kenning.ui.asking import ChatController
-from kenning.ui.banner import ErrorBanner
+from kenning.ui.banner import ErrorBanner, settings_issues_text
 from kenning.ui.banners import OllamaBanner, WelcomePane
 from kenning.ui.chat_panel import ChatPanel
 from kenning.ui.conversation_list import ConversationList
@@ -368,11 +368,7 @@ class MainWindow(QMainWindow):
     def show_settings_issues(self, messages: list[str]) -> None:
         """Values of the settings file that were not used (each took its default), until fixed."""
         if messages:
-            lines = "\n".join(f"• {m}" for m in messages)
-            self.settings_notice.show_text(
-                f"Some settings in your settings file were not used:\n{lines}\n"
-                "Fix them in the file, or open Settings and save to replace them."
-            )
+            self.settings_notice.show_text(settings_issues_text(messages))
 
     def _on_models(self) -> None:
         from kenning.ui.dialog_launcher import open_models_dialog
