@@ -17,6 +17,7 @@ from typing import Any
 import tomli_w
 
 from kenning.core.hosts import DEFAULT_HOST
+from kenning.core.private_files import private_dir, private_file
 
 SCHEMA_VERSION = 1
 
@@ -109,6 +110,11 @@ class OllamaSettings:
     first_token_timeout_s: float = _describe(
         60.0, "Seconds to wait for the first token (covers model load and reading the prompt)."
     )
+    use_system_proxy: bool = _describe(
+        False,
+        "Reach a remote Ollama through the system proxy (HTTP_PROXY etc.); "
+        "Ollama on this computer is always reached directly.",
+    )
 
 
 @dataclass
@@ -178,7 +184,8 @@ def load_settings(path: Path) -> Settings:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically, so a crash mid-write never leaves a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
+    private_file(tmp)
     os.replace(tmp, path)

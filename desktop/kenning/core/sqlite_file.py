@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from kenning.core.private_files import private_dir, private_file
+
 
 @contextmanager
 def connect(path: Path) -> Iterator[sqlite3.Connection]:
@@ -16,6 +18,8 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def create(path: Path, schema: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create the database (readable by its owner only) and its tables if missing."""
+    private_dir(path.parent)
     with connect(path) as db:
         db.executescript(schema)
+    private_file(path)

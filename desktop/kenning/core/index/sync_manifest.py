@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kenning.core.domain.documents import FileRecord
+from kenning.core.private_files import private_dir, private_file
 
 _VERSION = 1
 
@@ -37,7 +38,8 @@ class SyncManifest:
 
     def save(self, records: Iterable[FileRecord]) -> None:
         files = {r.path: [r.size, r.mtime_ns, r.retry] for r in records}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": _VERSION, "files": files}), encoding="utf-8")
+        private_file(tmp)
         os.replace(tmp, self.path)
