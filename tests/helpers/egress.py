@@ -149,6 +149,8 @@ class ProxyTrap:
 
     def close(self) -> int:
         """Stop, after every connection made so far has been counted; returns the count."""
+        if not self._thread.is_alive():
+            return self.visits
         # Connections are accepted in order: once our own last one is seen, all earlier ones were.
         with socket.socket() as sentinel:
             sentinel.bind(("127.0.0.1", 0))
