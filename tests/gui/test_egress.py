@@ -49,7 +49,8 @@ def test_a_whole_session_talks_only_to_ollama_and_never_through_a_proxy(
 
         window.indexing.add_folder(str(docs))  # add a folder and index it
         wait_indexed(qtbot, window, files=5)
-        qtbot.waitUntil(lambda: window.services.ollama_state.running, timeout=10_000)
+        qtbot.waitUntil(lambda: window.services.ollama_state.running or trap.visits > 0, timeout=10_000)
+        assert trap.visits == 0, "Ollama's version check went to HTTP(S)_PROXY"
         answer = ask(qtbot, window, QUESTION)  # ask
         assert answer.status is AnswerStatus.ANSWERED
         window.chat_panel.transcript.anchorClicked.emit(QUrl("cite:0-1"))  # open a source
