@@ -12,7 +12,9 @@ from kenning import paths
 from kenning.cli.context import add_common_options, add_model_options
 from kenning.cli.output import emit_json, warn
 from kenning.core.errors import KenningError, UsageError
-from kenning.core.observe.log_setup import configure_logging
+from kenning.core.observe.log_setup import configure_logging, level_from_env
+from kenning.core.observe.offline import go_offline
+from kenning.core.private_files import private_dir, restrict_new_files
 
 log = logging.getLogger("kenning")
 
@@ -168,6 +170,9 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Before anything heavy is imported: no library phones home, and every file made is private.
+    go_offline()
+    restrict_new_files()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -183,7 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])
     try:
-        configure_logging(paths.log_dir(paths.data_dir(getattr(args, "data_dir", None))))
+        data_dir = private_dir(paths.data_dir(getattr(args, "data_dir", None)))
+        configure_logging(paths.log_dir(data_dir), level=level_from_env())
     except OSError:  # a read-only data dir must not stop a search
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     try:

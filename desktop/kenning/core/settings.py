@@ -105,6 +105,11 @@ class OllamaSettings:
     first_token_timeout_s: float = _describe(
         60.0, "Seconds to wait for the first token (covers model load and reading the prompt)."
     )
+    use_system_proxy: bool = _describe(
+        False,
+        "Reach a remote Ollama through the system proxy (HTTP_PROXY etc.); "
+        "Ollama on this computer is always reached directly.",
+    )
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import Any
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
+from kenning.core.private_files import private_dir, private_file
 from kenning.core.settings import Settings
 from kenning.core.settings_check import settings_problems
 
@@ -87,10 +88,10 @@ def read_settings(path: Path) -> LoadedSettings:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically (a crash mid-write never leaves half a file), readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
-    os.chmod(tmp, 0o600)
+    private_file(tmp)
     os.replace(tmp, path)
 
 

@@ -13,6 +13,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from kenning.core.errors import StorageUnavailable, storage_error
+from kenning.core.private_files import private_dir, private_file
 
 # Seconds a write waits for another connection's lock before giving up.
 BUSY_TIMEOUT_S = 10.0
@@ -34,11 +35,13 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def create(path: Path, schema: str) -> None:
+    """Create the database (readable by its owner only) and its tables if missing."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
     except OSError as exc:
         raise storage_error(exc, str(path.parent)) or StorageUnavailable(
             f"Kenning could not create {path.parent} ({exc.strerror or exc})."
         ) from exc
     with connect(path) as db:
         db.executescript(schema)
+    private_file(path)

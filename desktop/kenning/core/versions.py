@@ -73,18 +73,34 @@ def embedding_model_version(model: str) -> str:
     return f"{model} ({module.replace('_', '-')} {package_version(module.replace('_', '-'))})"
 
 
-def ollama_version(host: str, *, token: str | None = None, timeout_s: float = 1.5) -> str | None:
-    """The server's version, or None when it does not answer within `timeout_s` (never raises)."""
-    import httpx
+def ollama_version(
+    host: str, *, token: str | None = None, timeout_s: float = 1.5, use_system_proxy: bool = False
+) -> str | None:
+    """The server's version, or None when it does not answer within `timeout_s` (never raises).
 
+    The same GET as `OllamaClient.version`, with the same rule for proxies (none for this machine).
+    """
+    import httpx
+    import ollama
+
+    from kenning.core.answer.ollama.transport import http_client, read_version
     from kenning.core.hosts import normalize_host
+    from kenning.core.settings import OllamaSettings
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    settings = OllamaSettings(host=host, connect_timeout_s=timeout_s, use_system_proxy=use_system_proxy)
     try:
-        response = httpx.get(f"{normalize_host(host)}/api/version", headers=headers, timeout=timeout_s)
-        response.raise_for_status()
-        return str(response.json()["version"])
-    except (httpx.HTTPError, httpx.InvalidURL, KenningError, ValueError, KeyError, TypeError) as exc:
+        with http_client(settings, normalize_host(host), headers, read_timeout_s=timeout_s) as http:
+            return read_version(http)
+    except (
+        httpx.HTTPError,
+        httpx.InvalidURL,
+        ollama.ResponseError,
+        KenningError,
+        ValueError,
+        KeyError,
+        TypeError,
+    ) as exc:
         log.info("ollama version not available", extra={"host": host, "reason": type(exc).__name__})
         return None
 

@@ -12,6 +12,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from kenning import paths
+from kenning.core.observe.offline import go_offline
+from kenning.core.private_files import restrict_new_files
 from kenning.core.settings import Settings
 from kenning.ui.main_window import MainWindow
 from kenning.ui.services import AppServices
@@ -61,6 +63,9 @@ def _report_shown(app: QApplication, *, stay: bool) -> None:
 def run(
     data_dir: Path, settings: Settings, *, scheme: str = "auto", settings_issues: Sequence[str] = ()
 ) -> int:
+    # `kenning gui` did this already; repeated for anyone starting the window from here.
+    go_offline()
+    restrict_new_files()
     app = application()
     window = build_window(data_dir, settings, scheme=scheme, settings_issues=settings_issues)
     window.raise_()

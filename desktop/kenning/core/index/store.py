@@ -43,6 +43,7 @@ from kenning.core.index.schema import (
     row_from_record,
 )
 from kenning.core.index.vector_indices import ensure_indices
+from kenning.core.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class Store:
     def _open(self) -> None:
         import lancedb
 
+        # LanceDB's own files inside are private through the process umask (private_files).
+        private_dir(self.index_dir)
         # fresh_reads: every query sees the latest commit, also another process's.
         interval = timedelta(0) if self._fresh_reads else None
         try:

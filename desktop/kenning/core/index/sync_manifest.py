@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kenning.core.domain.documents import FileRecord
 from kenning.core.ingest.walker import FoundFile, display_path, under
+from kenning.core.private_files import private_dir, private_file
 
 _VERSION = 2
 
@@ -42,11 +43,12 @@ class SyncManifest:
 
     def save(self, records: Iterable[FileRecord]) -> None:
         files = {r.path: [r.size, r.mtime_ns, r.retry] for r in records}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(
             json.dumps({"version": _VERSION, "built_by": self.built_by, "files": files}), encoding="utf-8"
         )
+        private_file(tmp)
         os.replace(tmp, self.path)
 
     def nothing_changed(self, found: Sequence[FoundFile], roots: tuple[str, ...]) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 import tomli_w
 
 from kenning.core.domain.answers import Cost
+from kenning.core.private_files import private_dir
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def save_reference_prices(prices: list[ReferencePrice], path: Path) -> None:
             for p in prices
         ]
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # the config folder, shared with settings.toml
     tmp = path.with_suffix(".toml.tmp")
     header = "# What the same tokens would cost at a cloud provider, in US dollars per million tokens.\n"
     tmp.write_text(header + tomli_w.dumps(table), encoding="utf-8")

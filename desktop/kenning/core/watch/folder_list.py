@@ -9,6 +9,8 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from kenning.core.private_files import private_dir, private_file
+
 
 @dataclass(frozen=True)
 class Folder:
@@ -62,7 +64,8 @@ class FolderList:
         return [f.path for f in self.load() if not f.paused]
 
     def _save(self, folders: list[Folder]) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.file.parent)
         tmp = self.file.with_suffix(".json.tmp")
         tmp.write_text(json.dumps({"folders": [asdict(f) for f in folders]}, indent=2), encoding="utf-8")
+        private_file(tmp)
         os.replace(tmp, self.file)

@@ -1,7 +1,9 @@
 """Kenning's side of Ollama: its settings, a pure request builder, and a client that never hangs.
 
 Everything goes through the official `ollama` client except GET /api/version, which that client
-(0.6.3) does not offer; it is one plain httpx GET with the same host, headers and timeouts.
+(0.6.3) does not offer; it is one plain httpx GET with the same host, headers and timeouts
+(`transport.read_version`, shared with the About dialog's version probe). No client here reads a
+proxy from the environment for a server on this machine (see `transport`).
 
 Every failure leaves as one of the errors in `kenning.core.answer.ollama.errors`. Cancelling a stream
 shuts its socket down from a watcher thread, so even a read blocked on a slow first token returns
@@ -10,9 +12,7 @@ at once and Ollama sees the disconnect and stops generating.
 
 from __future__ import annotations
 
-import functools
 import logging
-import ssl
 import threading
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -34,6 +34,7 @@ from kenning.core.answer.ollama.errors import (
     error_from_reply,
 )
 from kenning.core.answer.ollama.request import build_chat_request
+from kenning.core.answer.ollama.transport import http_client, read_version, ssl_context, trust_env
 from kenning.core.answer.ollama.types import ChatChunk, ChatDone, ChatReply, ModelInfo, PullProgress
 from kenning.core.hosts import InvalidHost, normalize_host
 from kenning.core.settings import OllamaSettings
@@ -53,12 +54,6 @@ Context = Literal["meta", "chat", "pull"]
 T = TypeVar("T")
 
 
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    # Loading CA certificates takes ~40 ms; every httpx client below shares one context.
-    return httpx.create_ssl_context()
-
-
 class OllamaClient:
     """One Ollama server, reached with the settings' timeouts and an optional bearer token."""
 
@@ -74,12 +69,7 @@ class OllamaClient:
         self._meta = self._client(headers, connect, META_READ_TIMEOUT_S, streaming=False)
         self._chat = self._client(headers, connect, settings.first_token_timeout_s, streaming=True)
         self._pull = self._client(headers, connect, PULL_STALL_TIMEOUT_S, streaming=True)
-        self._http = httpx.Client(
-            base_url=self.url,
-            headers=headers,
-            timeout=httpx.Timeout(META_READ_TIMEOUT_S, connect=connect),
-            verify=_ssl_context(),
-        )
+        self._http = http_client(settings, self.url, headers, read_timeout_s=META_READ_TIMEOUT_S)
 
     def _client(
         self, headers: dict[str, str], connect: float, read: float, *, streaming: bool
@@ -98,7 +88,8 @@ class OllamaClient:
             self.url,
             headers=headers,
             timeout=httpx.Timeout(read, connect=connect, pool=connect),
-            verify=_ssl_context(),
+            verify=ssl_context(),
+            trust_env=trust_env(self.settings, self.url),
             **extra,
         )
 
@@ -117,10 +108,7 @@ class OllamaClient:
 
     def version(self) -> str:
         try:
-            response = self._http.get("/api/version")
-            if response.is_error:
-                raise ollama.ResponseError(response.text, response.status_code)
-            return str(response.json()["version"])
+            return read_version(self._http)
         except (KeyError, TypeError) as exc:
             raise self._unreadable() from exc
         except _CLIENT_ERRORS as exc:
