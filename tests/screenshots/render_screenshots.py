@@ -155,7 +155,30 @@ def main() -> None:
         window.modes.setCurrentIndex(2)
         pump(app, lambda: window.dashboard is not None and window.dashboard.summary is not None, 30)
         save(window, "07-dashboard")
+
+        # 5b. Evaluate: the sample test set run twice, the two runs compared.
+        window.modes.setCurrentIndex(3)
+        evaluate = window.evaluate
+        assert evaluate is not None
+        evaluate.set_test_set(REPO / "tests" / "data" / "eval" / "sample-questions.jsonl")
+        for _ in range(2):
+            count = len(evaluate.runs)
+            evaluate.run()
+            pump(app, lambda count=count: len(evaluate.runs) == count + 1, 300)
+        evaluate.table.setCurrentCell(4, 0)
+        evaluate.compare_button.click()
+        save(window, "12-evaluate")
         window.modes.setCurrentIndex(0)
+
+        # 5c. A settings file with a mistake: named above the chat, the default used.
+        window.show_settings_issues(
+            [
+                f'{work / "config" / "settings.toml"}: index.max_file_mb = "50" is not valid: '
+                "expected a number; using the default (50.0)."
+            ]
+        )
+        save(window, "13-settings-notice")
+        window.settings_notice.hide()
 
         # 6. Dialogs.
         grab_dialog(app, window, window._on_models, "08-models")
