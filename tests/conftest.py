@@ -1,4 +1,9 @@
-"""Shared fixtures: the real embedding model (loaded once), real corpus files, temporary workspaces."""
+"""Shared fixtures: the real embedding model (loaded once), real corpus files, temporary workspaces.
+
+`corpus` is the small copy in tests/data/corpus (same layout as the development corpus: docs/,
+questions.jsonl, bad/), so a clone alone runs every test. `full_corpus` is the whole development corpus
+in ../shared/corpus, for the few tests that need all of it: they skip without it, and fail under CI.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +22,24 @@ pytest_plugins = ["tests.fakes.fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = SHARED / "corpus"  # the whole development corpus (benchmarks, full_corpus)
+TEST_CORPUS = REPO / "tests" / "data" / "corpus"
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    docs = CORPUS / "docs"
-    if not docs.is_dir():
-        pytest.skip("the shared corpus (../shared/corpus) is not available")
+    """The documents, questions and hostile inputs the tests name, kept in the repository."""
+    return TEST_CORPUS
+
+
+@pytest.fixture(scope="session")
+def full_corpus() -> Path:
+    """All 167 documents; a test that needs them is skipped without them, except under CI."""
+    if not (CORPUS / "docs").is_dir():
+        message = f"the whole development corpus ({CORPUS}) is not available"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI is set: a missing corpus must not pass silently)")
+        pytest.skip(message)
     return CORPUS
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "desktop"))
+sys.path.insert(0, str(REPO))  # tests.helpers
 
 from kenning.core.errors import FileProblem  # noqa: E402
 from kenning.core.ingest.loaders import load_document  # noqa: E402
@@ -45,6 +46,7 @@ def main() -> None:
         sys.exit(f"no corpus at {docs}")
     bench_formats(docs)
     bench_pdf_quotes(corpus)
+    bench_huge_line()
 
 
 def bench_formats(docs: Path | list[tuple[str, bytes]]) -> None:
@@ -83,6 +85,20 @@ def bench_formats(docs: Path | list[tuple[str, bytes]]) -> None:
     print(f"failures: {len(failures)}")
     for failure in failures:
         print(f"  {failure}")
+
+
+def bench_huge_line() -> None:
+    """bad/huge-single-line.txt (5 MiB, no newline): loading must stay linear (about 0.05 s)."""
+    import tempfile
+
+    from tests.helpers.bad_inputs import write_huge_single_line
+
+    with tempfile.TemporaryDirectory() as folder:
+        huge = write_huge_single_line(Path(folder) / "huge-single-line.txt")
+        data = huge.read_bytes()
+        begin = time.perf_counter()
+        load_document(str(huge), data)
+        print(f"huge single line: {len(data) / 1e6:.1f} MB loaded in {time.perf_counter() - begin:.3f} s")
 
 
 def bench_pdf_quotes(corpus: Path) -> None:

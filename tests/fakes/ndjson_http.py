@@ -7,6 +7,7 @@ as chunked `application/x-ndjson` whose headers go out with the first record, er
 
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import socket
@@ -25,6 +26,34 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     owner: Any
     stopping: threading.Event
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def drop_open_connections(self) -> None:
+        """Cut every accepted connection, as the OS does when a server process exits.
+
+        Without this a stopped server kept answering on kept-alive connections (their handler
+        threads outlive the listening socket), so a client that had just talked to it never saw
+        it go away.
+        """
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # its handler closed it meanwhile
+                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
@@ -56,9 +85,11 @@ class ServerThread:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop as a real server process would: no new connections, and the open ones cut."""
         self.stopping.set()  # wakes handlers in a deliberate pause
         self._server.shutdown()
         self._server.server_close()
+        self._server.drop_open_connections()
         self._thread.join(timeout=5)
 
 

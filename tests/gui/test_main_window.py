@@ -124,7 +124,11 @@ def test_add_folder_ask_click_citation_stop_and_ollama_down(
     assert partial.incomplete and 0 < len(partial.text.split()) < 300
     assert "stopped" in window.chat_panel.transcript.toPlainText().lower()
 
-    # Ollama goes away: the banner explains, and answers fall back to the passages.
+    # Ollama goes away: the banner explains, and answers fall back to the passages. The probe has
+    # just talked to it, so its kept-alive connections are still open when the server stops.
+    with qtbot.waitSignal(window.services.ollama_changed, timeout=10_000):
+        window.services.check_ollama()
+    assert window.services.ollama_state.running
     fake_ollama.stop()
     window.services.check_ollama()
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)

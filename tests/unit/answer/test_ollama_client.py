@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -210,16 +209,14 @@ def test_cancelling_a_pull_stops_the_stream_and_the_download(
     connect: Connect, fake_ollama: FakeOllama
 ) -> None:
     fake_ollama.pull_step_bytes = 1_000_000  # ~400 progress records
-    fake_ollama.pull_delay_s = 0.02
+    fake_ollama.pull_delay_s = 3600.0  # after each record: only a closed connection ends the stream
     cancel = threading.Event()
     progress = connect().pull("qwen2.5:0.5b", cancel)
-    next(progress), next(progress)
+    assert next(progress).status == "pulling manifest"
     cancel.set()
-    started = time.monotonic()
     assert list(progress) == []
-    assert time.monotonic() - started < 0.5
-    assert fake_ollama.client_gone.wait(2), "the fake should see the connection close"
-    assert fake_ollama.records_sent < 100
+    assert fake_ollama.client_gone.wait(30), "the fake should see the connection close"
+    assert fake_ollama.records_sent == 1
     assert "qwen2.5:0.5b:latest" not in fake_ollama.models and "qwen2.5:0.5b" not in fake_ollama.models
 
 
@@ -272,34 +269,32 @@ def test_the_fake_also_answers_unstreamed_chat_and_embed(fake_ollama: FakeOllama
 
 def test_cancel_mid_stream_stops_at_once(connect: Connect, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = LONG_REPLY
-    fake_ollama.token_delay_s = 0.02  # 400 tokens: 8 s if nothing stopped it
+    # The next token never comes (and no timeout ends the wait): only cutting the connection can.
+    fake_ollama.token_delay_s = 3600.0
     cancel = threading.Event()
-    events = connect().chat_stream(QUESTION, cancel=cancel)
-    first = [next(events), next(events), next(events)]
-    assert all(isinstance(e, ChatChunk) for e in first)
+    events = connect(first_token_timeout_s=3600).chat_stream(QUESTION, cancel=cancel)
+    assert isinstance(next(events), ChatChunk)
     cancel.set()
-    started = time.monotonic()
     assert list(events) == []
-    assert time.monotonic() - started < 0.5
-    assert fake_ollama.client_gone.wait(2), "Ollama must see the disconnect, or it keeps generating"
-    assert fake_ollama.records_sent < 50
+    assert fake_ollama.client_gone.wait(30), "Ollama must see the disconnect, or it keeps generating"
+    assert fake_ollama.records_sent == 1
 
 
 def test_cancel_while_waiting_for_the_first_token(connect: Connect, fake_ollama: FakeOllama) -> None:
-    fake_ollama.first_token_delay_s = 30.0  # a long prompt on a slow CPU
+    # A long prompt on a slow CPU, with no first-token timeout to end the wait: only Stop can.
+    fake_ollama.first_token_delay_s = 3600.0
     cancel = threading.Event()
 
     def press_stop() -> None:
-        fake_ollama.wait_for_request("/api/chat")
+        fake_ollama.wait_for_request("/api/chat", timeout=60)
         cancel.set()
 
     stopper = threading.Thread(target=press_stop)
     stopper.start()
-    started = time.monotonic()
-    assert list(connect().chat_stream(QUESTION, cancel=cancel)) == []
-    assert time.monotonic() - started < 2
+    assert list(connect(first_token_timeout_s=3600).chat_stream(QUESTION, cancel=cancel)) == []
     stopper.join()
-    assert fake_ollama.client_gone.wait(2)
+    assert fake_ollama.client_gone.wait(30), "Ollama must see the disconnect while it still reads the prompt"
+    assert fake_ollama.records_sent == 0
 
 
 def test_abandoning_a_stream_closes_its_connection(connect: Connect, fake_ollama: FakeOllama) -> None:
@@ -308,7 +303,7 @@ def test_abandoning_a_stream_closes_its_connection(connect: Connect, fake_ollama
     events = connect().chat_stream(QUESTION)
     next(events)
     events.close()  # what a `break` out of the loop does once the generator is dropped
-    assert fake_ollama.client_gone.wait(2)
+    assert fake_ollama.client_gone.wait(30)
 
 
 def test_bearer_token_goes_in_the_authorization_header(connect: Connect, fake_ollama: FakeOllama) -> None:
@@ -324,21 +319,34 @@ def test_bearer_token_goes_in_the_authorization_header(connect: Connect, fake_ol
 # -- failures ----------------------------------------------------------------------------------
 
 
-def test_server_not_running_is_reported_fast(connect: Connect) -> None:
+def test_server_not_running_is_reported_as_not_running(connect: Connect) -> None:
+    # A refused connection, not a timeout: the banner can say "not running" at once. How fast it is
+    # reported is measured in tests/bench/bench_ollama_client.py.
     url = closed_port_url()
-    client = connect(host=url)
+    client = connect(host=url, connect_timeout_s=3600)
     for call in (
         client.version,
         client.list_models,
         lambda: client.chat(QUESTION),
         lambda: list(client.pull("m")),
     ):
-        started = time.monotonic()
         with pytest.raises(OllamaUnavailable) as caught:
             call()
-        assert time.monotonic() - started < 0.5
         assert caught.value.message == f"Ollama is not running at {url}."
         assert "ollama serve" in caught.value.next_step
+    assert not client.is_running()
+
+
+def test_a_server_that_stopped_is_unavailable_even_over_a_kept_alive_connection(
+    connect: Connect, fake_ollama: FakeOllama
+) -> None:
+    client = connect()
+    assert client.version() == fake_ollama.version and client.list_models()  # connections now kept alive
+    fake_ollama.stop()
+    with pytest.raises(OllamaUnavailable):
+        client.version()
+    with pytest.raises(OllamaUnavailable):
+        client.list_models()
     assert not client.is_running()
 
 
@@ -370,11 +378,9 @@ def test_other_http_errors_keep_status_and_text(connect: Connect, fake_ollama: F
 
 
 def test_slow_first_token_times_out(connect: Connect, fake_ollama: FakeOllama) -> None:
-    fake_ollama.first_token_delay_s = 5.0
-    started = time.monotonic()
+    fake_ollama.first_token_delay_s = 3600.0  # only the client's timeout can end the wait
     with pytest.raises(OllamaTimeout) as caught:
         collect(connect(first_token_timeout_s=0.5).chat_stream(QUESTION))
-    assert 0.4 < time.monotonic() - started < 2
     assert caught.value.phase == "first token"
     assert "0.5 s" in caught.value.message
 
@@ -392,7 +398,7 @@ def test_dropped_connection_keeps_the_partial_answer(connect: Connect, fake_olla
 
 def test_a_stream_that_stalls_after_some_tokens_keeps_them(connect: Connect, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = "one two three"
-    fake_ollama.token_delay_s = 5.0
+    fake_ollama.token_delay_s = 3600.0
     with pytest.raises(StreamInterrupted) as caught:
         collect(connect(first_token_timeout_s=0.5).chat_stream(QUESTION))
     assert caught.value.partial_text == "one"
@@ -419,8 +425,6 @@ def unanswered_url() -> Iterator[str]:
 def test_a_server_that_never_accepts_hits_the_connect_timeout(connect: Connect, unanswered_url: str) -> None:
     client = connect(host=unanswered_url, connect_timeout_s=0.3)
     for call in (client.version, lambda: client.chat(QUESTION)):
-        started = time.monotonic()
-        with pytest.raises(OllamaTimeout) as caught:
+        with pytest.raises(OllamaTimeout) as caught:  # the connect timeout, not the 10 s read timeout
             call()
-        assert time.monotonic() - started < 1.5
         assert caught.value.phase == "connect"

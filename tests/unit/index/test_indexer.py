@@ -156,7 +156,7 @@ def test_hostile_inputs_are_recorded_with_reasons_and_readable_ones_indexed(
     shutil.copytree(corpus / "bad", folder)
     for path in folder.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
-    (folder / "make_bad.py").unlink()
+    (folder / "make_bad.py").unlink(missing_ok=True)  # the full corpus's bad/ has its generator
     (folder / "README.md").unlink()
     bad_name = os.fsencode(str(folder)) + b"/caf\xe9-notes.txt"
     with open(bad_name, "wb") as handle:

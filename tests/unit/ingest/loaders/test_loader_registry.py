@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import random
-import time
 from pathlib import Path
 
 import pytest
+from tests.helpers.bad_inputs import write_huge_single_line
 
 from kenning.core.domain.documents import Document
 from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
@@ -168,10 +168,8 @@ def test_deeply_nested_memo_is_read(bad: Path) -> None:
     assert "the spare key is taped under drawer nineteen" in document.text
 
 
-def test_huge_single_line_loads_in_bounded_time(bad: Path) -> None:
-    data = (bad / "huge-single-line.txt").read_bytes()
-    started = time.perf_counter()
-    document = _load_bad(bad, "huge-single-line.txt")
-    elapsed = time.perf_counter() - started
-    assert len(document.text) == len(data)
-    assert elapsed < 10, f"took {elapsed:.1f} s"  # about 0.05 s here; generous for a loaded CI box
+def test_huge_single_line_is_loaded_whole(tmp_path: Path) -> None:
+    # How long it takes is measured in tests/bench/bench_loaders.py, not asserted here.
+    huge = write_huge_single_line(tmp_path / "huge-single-line.txt")
+    document = load_document(str(huge), huge.read_bytes())
+    assert document.text == huge.read_text(encoding="ascii")

@@ -82,9 +82,9 @@ def test_evidence_is_on_the_listed_page(pdf_question: dict[str, Any], load_doc: 
     "relative",
     [
         "graphviz/guides/dottyguide.pdf",
-        "debian/policy/policy.pdf",
-        "shells/bash/bashref.pdf",
-        "math/glpk/gmpl.pdf",
+        "debian/faq/debian-faq.en.pdf",
+        "graphviz/man/gvpr.1.pdf",
+        "graphviz/guides/neatoguide.pdf",
     ],
 )
 def test_pages_are_one_based_blocks_with_clean_text(relative: str, load_doc: Load) -> None:
@@ -98,9 +98,9 @@ def test_pages_are_one_based_blocks_with_clean_text(relative: str, load_doc: Loa
 
 
 def test_words_hyphenated_across_lines_are_rejoined(load_doc: Load) -> None:
-    text = load_doc("shells/bash/bashref.pdf").text
-    assert "expressions" in text and "commands can be created" in text
-    assert "expres" + "\ufffe" not in text and "com-mands" not in text
+    text = load_doc("graphviz/man/gvpr.1.pdf").text  # PDFium marks "informa-tion" as "informa\ufffetion"
+    assert "information" in text and "predicate" in text and "directories" in text
+    assert "informa" + "\ufffe" not in text and "informa-tion" not in text and "predi-cate" not in text
 
 
 def test_tex_ligature_codes_of_old_pdfs_become_letters(load_doc: Load) -> None:
@@ -109,7 +109,7 @@ def test_tex_ligature_codes_of_old_pdfs_become_letters(load_doc: Load) -> None:
 
 
 def test_titles_come_from_metadata_unless_it_names_a_file(load_doc: Load) -> None:
-    assert load_doc("debian/policy/policy.pdf").title == "Debian Policy Manual"
+    assert load_doc("debian/faq/debian-faq.en.pdf").title == "The Debian GNU/Linux FAQ"
     assert load_doc("graphviz/guides/dottyguide.pdf").title == "dottyguide"  # metadata says "full.dvi"
 
 
@@ -151,8 +151,8 @@ def test_loading_from_threads_gives_the_same_text(docs: Path) -> None:
     names = [
         "graphviz/man/dot.1.pdf",
         "graphviz/man/gvpr.1.pdf",
-        "math/glpk/cnfsat.pdf",
-        "graphics/asymptote/CAD.pdf",
+        "graphviz/guides/neatoguide.pdf",
+        "graphviz/guides/dottyguide.pdf",
     ]
     payloads = [(name, (docs / name).read_bytes()) for name in names * 3]
     expected = [load_document(name, data).text for name, data in payloads]
