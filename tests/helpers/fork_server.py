@@ -32,7 +32,8 @@ def serve() -> None:
     import sentence_transformers  # noqa: F401
 
     from kenning.cli import index_command, main, search_command, status_command  # noqa: F401
-    from kenning.core.index import indexer, store, workspace  # noqa: F401
+    from kenning.core import workspace  # noqa: F401
+    from kenning.core.index import indexer, store  # noqa: F401
 
     # LanceDB warns that forking after its import is experimental: its runtime is reset in the child,
     # and this process never runs a LanceDB operation that a fork could interrupt.
