@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--debounce", type=float, metavar="S", help="quiet time before a batch is indexed")
     add_common_options(watch)
 
+    calibrate = commands.add_parser(
+        "calibrate", help="measure the embedding engines on your passages and use the fastest that agrees"
+    )
+    add_common_options(calibrate)
+
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
 
@@ -119,6 +124,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import watch_command
 
         return watch_command.run
+    if name == "calibrate":
+        from kenning.cli import calibrate_command
+
+        return calibrate_command.run
     if name == "ask":
         from kenning.cli import ask_command
 
