@@ -35,7 +35,7 @@ def build_window(data_dir: Path, settings: Settings, *, scheme: str = "auto") ->
     """The window, shown, with the core starting in the background (used by tests and the self-test)."""
     app = application()
     apply_theme(app, scheme)
-    services = AppServices(data_dir, settings)
+    services = AppServices(data_dir, settings, calibrate_at_start=True)
     window = MainWindow(services)
     window.show()
     QTimer.singleShot(0, services.start)  # after the first paint: the window never waits for the core

@@ -16,7 +16,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kenning.core.errors import FileProblem
-from kenning.core.index.embedding_calibration import Candidate, choose, measure, sample_queries
+from kenning.core.index.embedding_calibration import (
+    CalibrationCancelled,
+    Candidate,
+    choose,
+    measure,
+    sample_queries,
+)
 from kenning.core.index.embedding_engines import candidate_engines, load_sentence_transformer, pick_device
 from kenning.core.index.embedding_models import ModelLocation
 from kenning.core.index.engine_choice import Calibration, machine_fingerprint, save_calibration
@@ -55,30 +61,39 @@ def passages_from_folder(folder: Path, chunker: Chunker, count: int = SAMPLE_PAS
 
 
 def real_candidates(
-    location: ModelLocation, device_setting: str, batch_size: int, engines: Sequence[str] | None = None
+    location: ModelLocation,
+    device_setting: str,
+    batch_size: int,
+    engines: Sequence[str] | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[Candidate]:
     """One candidate per engine; each loads its model on first use (a failure is recorded, not raised)."""
     device = pick_device(device_setting)
     names = list(engines) if engines is not None else candidate_engines(device)
-    return [Candidate(name, _lazy_encoder(location, name, device, batch_size)) for name in names]
+    return [Candidate(name, _lazy_encoder(location, name, device, batch_size, cancel)) for name in names]
 
 
 def _lazy_encoder(
-    location: ModelLocation, engine: str, device: str, batch_size: int
+    location: ModelLocation, engine: str, device: str, batch_size: int, cancel: threading.Event | None
 ) -> Callable[[Sequence[str]], NDArray[np.float32]]:
     model: list[Any] = []
 
     def encode(texts: Sequence[str]) -> NDArray[np.float32]:
         if not model:
             model.append(load_sentence_transformer(location.name_for_loader, engine, device))
-        vectors = model[0].encode(
-            list(texts),
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        parts = []
+        for start in range(0, len(texts), batch_size):  # one batch at a time, so closing the app waits little
+            if cancel is not None and cancel.is_set():
+                raise CalibrationCancelled()
+            vectors = model[0].encode(
+                list(texts[start : start + batch_size]),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            parts.append(np.asarray(vectors, dtype=np.float32))
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
     return encode
 
@@ -118,7 +133,7 @@ def calibrate_and_save(
     cancel: threading.Event | None = None,
 ) -> Calibration:
     fingerprint = machine_fingerprint(location.model_id, device_setting)
-    candidates = real_candidates(location, device_setting, batch_size)
+    candidates = real_candidates(location, device_setting, batch_size, cancel=cancel)
     calibration = calibrate(passages, candidates, fingerprint, cancel=cancel)
     save_calibration(path, calibration)
     return calibration
