@@ -6,14 +6,17 @@ import argparse
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say, warn
+from kenning.core.errors import UsageError
 from kenning.core.index.embedding_engines import LABELS
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.passages < 16:
+        raise UsageError("--passages must be at least 16: fewer say little about speed or rankings.")
     workspace = open_workspace(args)
     if not args.json:
         warn("Measuring the embedding engines on your passages (a minute at most)…")
-    calibration = workspace.calibrate_engine()
+    calibration = workspace.calibrate_engine(passages=args.passages)
     forced = workspace.settings.embedding.engine
     document = {
         **calibration.to_dict(),

@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     calibrate = commands.add_parser(
         "calibrate", help="measure the embedding engines on your passages and use the fastest that agrees"
     )
+    calibrate.add_argument(
+        "--passages", type=int, default=256, help="passages to measure on (default 256; at least 16)"
+    )
     add_common_options(calibrate)
 
     status = commands.add_parser("status", help="what the index holds")

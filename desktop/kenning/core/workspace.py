@@ -73,7 +73,7 @@ class Workspace:
         """The calibration that applies to this machine and these libraries, if one was measured."""
         return current_calibration(calibration_file(self.data_dir), self._fingerprint())
 
-    def calibrate_engine(self, cancel: threading.Event | None = None) -> Calibration:
+    def calibrate_engine(self, cancel: threading.Event | None = None, passages: int = 256) -> Calibration:
         """Measure every embedding engine on passages from the index (or the bundled samples), save
         the result and, with engine = auto, switch the embedder to the choice."""
         from kenning.core.index.calibration_run import (
@@ -82,14 +82,15 @@ class Workspace:
             passages_from_index,
         )
 
-        passages = passages_from_index(self.store)
-        if len(passages) < 64:  # a nearly empty index says little about speed: use the samples too
-            passages += passages_from_folder(paths.resources_dir() / "sample-docs", self.chunker)
+        texts = passages_from_index(self.store, passages)
+        if len(texts) < min(64, passages):  # a nearly empty index says little: use the samples too
+            texts += passages_from_folder(paths.resources_dir() / "sample-docs", self.chunker, passages)
+        texts = texts[:passages]
         e = self.settings.embedding
         calibration = calibrate_and_save(
             calibration_file(self.data_dir),
             self.model_location,
-            passages,
+            texts,
             device_setting=e.device,
             batch_size=e.batch_size,
             cancel=cancel,
