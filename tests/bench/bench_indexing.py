@@ -64,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         help="poll the command's RSS every N s for a timeline (0: off)",
     )
     add("--no-floor", action="store_true", help="index and report RSS only; skip the floor")
+    add(
+        "--engine",
+        default="fp32",
+        choices=("fp32", "bf16", "fp16", "openvino"),
+        help="embedding engine for both the command and the floor (default fp32, the standard one)",
+    )
     args = parser.parse_args(argv)
 
     if not args.docs.is_dir():
@@ -78,14 +84,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         docs = args.docs
     env = bench_env(work / "config")
+    (work / "config").mkdir(parents=True, exist_ok=True)
+    (work / "config" / "settings.toml").write_text(f'[embedding]\nengine = "{args.engine}"\n')
     print(benchlib.machine_line())
     print(f"docs: {docs} ({count_files(docs)} files)   work dir: {work}")
 
     from kenning.core.settings import Settings
     from kenning.core.workspace import Workspace
 
-    # A workspace of its own (never written): the bench's chunker and model, with the default settings.
-    workspace = Workspace(data_dir=work / "bench-workspace", settings=Settings())
+    # A workspace of its own (never written): the bench's chunker and model, with the default settings
+    # but the engine asked for (the command gets the same one through its settings file).
+    settings = Settings()
+    settings.embedding.engine = args.engine
+    workspace = Workspace(data_dir=work / "bench-workspace", settings=settings)
+    print(f"embedding engine: {args.engine}")
     embedder = workspace.embedder
     load_s = 0.0
     sample: list[str] = []

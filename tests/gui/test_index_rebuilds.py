@@ -91,3 +91,26 @@ def test_new_chunking_is_built_beside_the_live_index_then_swapped_in(
     )
     qtbot.waitUntil(lambda: indexed_files(window) == 2 and not window.indexing.busy, timeout=120_000)
     assert Store(tmp_path / "data" / "index").count_chunks() > before  # smaller passages, more of them
+
+
+def test_a_new_embedding_engine_takes_effect_without_a_rebuild(
+    qtbot: QtBot, tmp_path: Path, embedder: Any
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy2(SAMPLE_DOCS / "openssh-tunnels.txt", docs / "openssh-tunnels.txt")
+    window = open_window(qtbot, tmp_path / "data", embedder)
+    window.indexing.add_folder(str(docs))
+    qtbot.waitUntil(lambda: indexed_files(window) == 1 and not window.indexing.busy, timeout=120_000)
+    before = Store(tmp_path / "data" / "index").count_chunks()
+
+    settings = window.services.settings
+    window.apply_index_settings(replace(settings, embedding=replace(settings.embedding, engine="bf16")))
+    services = window.services
+    qtbot.waitUntil(
+        lambda: services.workspace is not None and services.settings.embedding.engine == "bf16",
+        timeout=60_000,
+    )
+    assert services.workspace is not None and services.workspace.embedder.engine == "bf16"
+    assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]  # no rebuild offered
+    assert Store(tmp_path / "data" / "index").count_chunks() == before

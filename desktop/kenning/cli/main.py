@@ -98,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--ollama-host", help="Ollama's URL (default: settings or OLLAMA_HOST)")
     add_common_options(evaluate)
 
+    calibrate = commands.add_parser(
+        "calibrate", help="measure the embedding engines on your passages and use the fastest that agrees"
+    )
+    calibrate.add_argument(
+        "--passages", type=int, default=256, help="passages to measure on (default 256; at least 16)"
+    )
+    add_common_options(calibrate)
+
     status = commands.add_parser("status", help="what the index holds")
     add_common_options(status)
 
@@ -148,6 +156,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import watch_command
 
         return watch_command.run
+    if name == "calibrate":
+        from kenning.cli import calibrate_command
+
+        return calibrate_command.run
     if name == "ask":
         from kenning.cli import ask_command
 

@@ -16,6 +16,9 @@ from kenning.core.hosts import DEFAULT_HOST
 
 SCHEMA_VERSION = 1
 
+# How the embedding model runs: auto takes what calibration measured fastest among those that agree.
+EMBEDDING_ENGINES = ("auto", "fp32", "bf16", "fp16", "openvino")
+
 DEFAULT_IGNORE = (
     ".*",  # hidden files and folders, .git included
     "node_modules",
@@ -80,6 +83,11 @@ class EmbeddingSettings:
     device: str = _describe("auto", "auto, cpu, cuda or mps.")
     batch_size: int = _describe(16, "Chunks embedded per batch (16 keeps peak memory under 1.5 GB).")
     threads: int = _describe(0, "CPU threads for embedding; 0 lets the library decide.")
+    engine: str = _describe(
+        "auto",
+        "How the model runs: auto uses the fastest engine measured on this machine whose vectors agree "
+        "with standard fp32; or force fp32, bf16 (CPUs with native bf16), fp16 (GPU) or openvino.",
+    )
 
 
 @dataclass

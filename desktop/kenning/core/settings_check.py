@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kenning.core.hosts import InvalidHost, normalize_host
-from kenning.core.settings import Settings
+from kenning.core.settings import EMBEDDING_ENGINES, Settings
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 _DURATION = re.compile(r"^-?\d+(\.\d+)?(ns|us|µs|ms|s|m|h)?$")  # Ollama's keep_alive: "5m", "1h", "-1", "0"
@@ -48,6 +48,12 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
         "embedding",
         "device",
         "The device must be auto, cpu, cuda (or cuda:N) or mps.",
+    )
+    need(
+        s.embedding.engine in EMBEDDING_ENGINES,
+        "embedding",
+        "engine",
+        "The engine must be " + ", ".join(EMBEDDING_ENGINES[:-1]) + " or " + EMBEDDING_ENGINES[-1] + ".",
     )
     need(s.embedding.batch_size >= 1, "embedding", "batch_size", "The batch size must be at least 1.")
     need(s.search.k >= 1, "search", "k", "A search must return at least 1 passage.")

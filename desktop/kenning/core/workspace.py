@@ -6,6 +6,7 @@ actually has to be embedded, so an unchanged re-index or a status query stays fa
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,13 @@ from kenning import paths
 from kenning.core.domain.json_shapes import status_json
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.embedding_models import ModelLocation, locate_model
+from kenning.core.index.engine_choice import (
+    Calibration,
+    calibration_file,
+    current_calibration,
+    machine_fingerprint,
+    resolve_engine,
+)
 from kenning.core.index.indexer import Indexer
 from kenning.core.index.store import Store
 from kenning.core.ingest.chunker import Chunker
@@ -54,7 +62,43 @@ class Workspace:
     @cached_property
     def embedder(self) -> Embedder:
         e = self.settings.embedding
-        return Embedder(self.model_location, device=e.device, batch_size=e.batch_size, threads=e.threads)
+        engine = resolve_engine(e.engine, calibration_file(self.data_dir), self._fingerprint())
+        return Embedder(
+            self.model_location, device=e.device, batch_size=e.batch_size, threads=e.threads, engine=engine
+        )
+
+    def _fingerprint(self) -> dict[str, str]:
+        return machine_fingerprint(self.model_location.model_id, self.settings.embedding.device)
+
+    def engine_calibration(self) -> Calibration | None:
+        """The calibration that applies to this machine and these libraries, if one was measured."""
+        return current_calibration(calibration_file(self.data_dir), self._fingerprint())
+
+    def calibrate_engine(self, cancel: threading.Event | None = None, passages: int = 256) -> Calibration:
+        """Measure every embedding engine on passages from the index (or the bundled samples), save
+        the result and, with engine = auto, switch the embedder to the choice."""
+        from kenning.core.index.calibration_run import (
+            calibrate_and_save,
+            passages_from_folder,
+            passages_from_index,
+        )
+
+        texts = passages_from_index(self.store, passages)
+        if len(texts) < min(64, passages):  # a nearly empty index says little: use the samples too
+            texts += passages_from_folder(paths.resources_dir() / "sample-docs", self.chunker, passages)
+        texts = texts[:passages]
+        e = self.settings.embedding
+        calibration = calibrate_and_save(
+            calibration_file(self.data_dir),
+            self.model_location,
+            texts,
+            device_setting=e.device,
+            batch_size=e.batch_size,
+            cancel=cancel,
+        )
+        if e.engine == "auto" and "embedder" in self.__dict__:
+            self.embedder.use_engine(calibration.chosen)
+        return calibration
 
     @cached_property
     def token_counter(self) -> TokenCounter:

@@ -7,6 +7,7 @@ this); they, the icon and Ollama's version are read on a worker.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, qVersion
@@ -29,9 +30,13 @@ from kenning.core.answer.ollama.errors import OllamaTimeout, OllamaUnavailable
 from kenning.core.settings import Settings
 from kenning.core.versions import package_version
 from kenning.ui.alive import while_alive
+from kenning.ui.engine_row import ReadCalibration, engine_text
 from kenning.ui.error_text import describe
 from kenning.ui.model_pull import ClientFactory
 from kenning.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from kenning.core.index.engine_choice import Calibration
 
 PACKAGES = (("LanceDB", "lancedb"), ("sentence-transformers", "sentence-transformers"), ("PyTorch", "torch"))
 
@@ -50,6 +55,8 @@ class AboutDialog(QDialog):
         runner: TaskRunner,
         client_factory: ClientFactory = OllamaClient,
         parent: QWidget | None = None,
+        *,
+        read_engine: ReadCalibration | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("About Kenning")
@@ -76,6 +83,7 @@ class AboutDialog(QDialog):
             "PySide6": pyside_version,
             **{label: "…" for label, _ in PACKAGES},
             "Embedding model": settings.embedding.model,
+            **({"Embedding": "…"} if read_engine is not None else {}),
             "Ollama": f"checking {settings.ollama.host}…",
         }
         for name, text in rows.items():
@@ -122,6 +130,8 @@ class AboutDialog(QDialog):
             on_error=while_alive(self, self._on_ollama_failed),
         )
         runner.submit("about icon", icon_bytes, on_done=while_alive(self, self._on_icon))
+        if read_engine is not None:
+            runner.submit("engine calibration", read_engine, on_done=while_alive(self, self._on_engine))
 
     def details_text(self) -> str:
         """The versions as plain text, one per line."""
@@ -132,6 +142,9 @@ class AboutDialog(QDialog):
     def _on_versions(self, versions: dict[str, str]) -> None:
         for name, version in versions.items():
             self.values[name].setText(version)
+
+    def _on_engine(self, calibration: Calibration | None) -> None:
+        self.values["Embedding"].setText(engine_text(calibration).removeprefix("Embedding: "))
 
     def _on_ollama_version(self, text: str) -> None:
         self.values["Ollama"].setText(text)

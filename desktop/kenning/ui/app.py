@@ -40,7 +40,7 @@ def build_window(
     """The window, shown, with the core starting in the background (used by tests and the self-test)."""
     app = application()
     apply_theme(app, scheme)
-    services = AppServices(data_dir, settings)
+    services = AppServices(data_dir, settings, calibrate_at_start=True)
     window = MainWindow(services)
     window.show_settings_issues(list(settings_issues))
     window.show()

@@ -74,7 +74,13 @@ def open_settings_dialog(
     from kenning.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(
-        services.settings, services.readers, window, secrets=_secrets(services), data_dir=services.data_dir
+        services.settings,
+        services.readers,
+        window,
+        secrets=_secrets(services),
+        data_dir=services.data_dir,
+        read_engine=services.read_engine,
+        measure_engine=services.measure_engine,
     )
     dialog.settings_changed.connect(lambda settings: apply_settings(services, on_index_settings, settings))
     _show(dialog)
@@ -83,7 +89,13 @@ def open_settings_dialog(
 def open_about_dialog(window: QWidget, services: AppServices) -> None:
     from kenning.ui.about_dialog import AboutDialog
 
-    dialog = AboutDialog(services.settings, services.readers, client_factory(_secrets(services)), window)
+    dialog = AboutDialog(
+        services.settings,
+        services.readers,
+        client_factory(_secrets(services)),
+        window,
+        read_engine=services.read_engine,
+    )
     _show(dialog)
 
 

@@ -234,9 +234,10 @@ class MainWindow(QMainWindow):
     def apply_index_settings(self, settings: Settings) -> None:
         """Settings that shape the index changed: rebuild beside the live index, or just restart."""
         before = self.services.settings
-        if (before.chunking, before.embedding) != (settings.chunking, settings.embedding):
+        if (before.chunking, before.embedding.model) != (settings.chunking, settings.embedding.model):
             self.reindex.offer(self, settings)
-        elif before.index != settings.index:
+        elif (before.index, before.embedding) != (settings.index, settings.embedding):
+            # How the model runs (engine, device, threads) leaves the vectors as they are: no rebuild.
             self._on_rebuilt(settings)
 
     def _on_rebuilt(self, settings: Settings) -> None:

@@ -22,6 +22,7 @@ from kenning.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from kenning.core.answer.conversation_store import ConversationStore
+    from kenning.core.index.engine_choice import Calibration
     from kenning.core.watch.folder_list import FolderList
     from kenning.core.workspace import Workspace
 
@@ -57,9 +58,16 @@ class AppServices(QObject):
     ollama_changed = Signal(object)
 
     def __init__(
-        self, data_dir: Path, settings: Settings, parent: QObject | None = None, *, embedder: Any = None
+        self,
+        data_dir: Path,
+        settings: Settings,
+        parent: QObject | None = None,
+        *,
+        embedder: Any = None,
+        calibrate_at_start: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._calibrate_at_start = calibrate_at_start  # the app does; tests and the self-test do not
         self._embedder = embedder  # a model already loaded elsewhere in this process, to share
         self.data_dir = data_dir
         self.settings = settings
@@ -94,10 +102,36 @@ class AppServices(QObject):
         self.readers.submit(
             "load embedding model",
             lambda cancel: _warm_up(workspace),
-            on_done=lambda _: self.model_ready.emit(),
+            on_done=lambda _: self._on_model_ready(workspace),
             on_error=lambda exc: self.model_failed.emit(self.message_for(exc)),
         )
         self.check_ollama()
+
+    def _on_model_ready(self, workspace: Workspace) -> None:
+        self.model_ready.emit()
+        if self._calibrate_at_start:
+            self.readers.submit(
+                "calibrate embedding engines",
+                lambda cancel: _calibrate_if_new(workspace, cancel),
+                on_error=lambda exc: log.warning("engine calibration failed: %s", describe(exc)),
+            )
+
+    # ---- embedding engine --------------------------------------------------------------------
+    def read_engine(self, cancel: threading.Event) -> Calibration | None:
+        """The calibration in force on this machine (a worker call)."""
+        from kenning.core.workspace import Workspace
+
+        workspace = self.workspace or Workspace(data_dir=self.data_dir, settings=self.settings)
+        return workspace.engine_calibration()
+
+    def measure_engine(self, cancel: threading.Event) -> Calibration:
+        """Measure the engines again and switch to the choice (a worker call, a minute at most)."""
+        from kenning.core.errors import KenningError
+
+        workspace = self.workspace
+        if workspace is None:
+            raise KenningError("The index is still opening.", "Try again in a moment.")
+        return workspace.calibrate_engine(cancel)
 
     def _on_open_failed(self, exc: BaseException) -> None:
         from kenning.core.errors import IndexCorrupt, IndexIncompatible
@@ -180,6 +214,13 @@ def _warm_up(workspace: Workspace) -> None:
     # torch's first forward pass sets up its kernels while holding the GIL for about half a second;
     # doing it now, right after start, keeps that pause out of the first index run or question.
     workspace.embedder.embed_query("warm up")
+
+
+def _calibrate_if_new(workspace: Workspace, cancel: threading.Event) -> Calibration | None:
+    """At first start (or on a new machine, or after an update), find the fastest engine that agrees."""
+    if workspace.settings.embedding.engine != "auto" or workspace.engine_calibration() is not None:
+        return None
+    return workspace.calibrate_engine(cancel)
 
 
 def _probe_ollama(workspace: Workspace) -> OllamaState:

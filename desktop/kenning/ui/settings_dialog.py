@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 from kenning import paths
 from kenning.core.observe.costs import ReferencePrice
 from kenning.core.secrets import SecretStore
-from kenning.core.settings import Settings
+from kenning.core.settings import EMBEDDING_ENGINES, Settings
 from kenning.core.settings_check import DEVICES, settings_problems
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
+from kenning.ui.engine_row import EngineRow, MeasureEngines, ReadCalibration
 from kenning.ui.prices_table import PricesTable
 from kenning.ui.settings_fields import ChoiceEditor, FieldEditor, editor_for, field_label
 from kenning.ui.settings_io import SettingsExtras, load_extras, save_all
@@ -73,8 +74,12 @@ class SettingsDialog(QDialog):
         secrets: SecretStore | None = None,
         settings_path: Path | None = None,
         data_dir: Path | None = None,
+        read_engine: ReadCalibration | None = None,
+        measure_engine: MeasureEngines | None = None,
     ) -> None:
         super().__init__(parent)
+        self.engine_row: EngineRow | None = None
+        self._engine_calls = (read_engine, measure_engine)
         self.setWindowTitle("Settings")
         self._settings = settings
         self._runner = runner
@@ -160,7 +165,11 @@ class SettingsDialog(QDialog):
     def _add_section(self, name: str, values: object) -> None:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        choices = {("embedding", "device"): list(DEVICES), ("answer", "reference_model"): []}
+        choices = {
+            ("embedding", "device"): list(DEVICES),
+            ("embedding", "engine"): list(EMBEDDING_ENGINES),
+            ("answer", "reference_model"): [],
+        }
         for f in dataclasses.fields(values):  # type: ignore[arg-type]
             editor = editor_for(type(values), f, choices.get((name, f.name)))
             editor.set_value(getattr(values, f.name))
@@ -173,6 +182,10 @@ class SettingsDialog(QDialog):
             else:
                 form.addRow(self._label(field_label(f.name), editor.widget), editor.widget)
             form.addRow("", help_text)
+        read, measure = self._engine_calls
+        if name == "embedding" and read is not None and measure is not None:
+            self.engine_row = EngineRow(self._runner, read, measure)
+            form.addRow("", self.engine_row)
         self._forms[name] = form
         self._add_page(form, SECTION_TITLES.get(name, name.capitalize()))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kenning.core.errors import EmbeddingModelUnavailable
+from kenning.core.index.embedding_engines import engine_device, load_sentence_transformer, pick_device
 from kenning.core.index.embedding_models import ModelLocation
 
 if TYPE_CHECKING:
@@ -37,20 +37,6 @@ def _one_torch_thread() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-def pick_device(setting: str) -> str:
-    """`auto` prefers CUDA, then Apple's MPS, then the CPU."""
-    if setting != "auto":
-        return setting
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return "mps"
-    return "cpu"
-
-
 class EmbeddingCancelled(Exception):
     """Embedding stopped early because the caller cancelled (closing the app, pausing a folder)."""
 
@@ -59,13 +45,21 @@ class Embedder:
     """Embeds passages and queries; vectors are L2-normalised, so cosine similarity is a dot product."""
 
     def __init__(
-        self, location: ModelLocation, *, device: str = "auto", batch_size: int = 32, threads: int = 0
+        self,
+        location: ModelLocation,
+        *,
+        device: str = "auto",
+        batch_size: int = 32,
+        threads: int = 0,
+        engine: str = "fp32",
     ) -> None:
         self.location = location
+        self._engine = engine  # fp32, bf16, fp16 or openvino: same weights, same model id
         self.batch_size = batch_size
         self._device_setting = device
         self._threads = threads
         self._model: Any = None
+        self._loaded_engine: str | None = None
         self._lock = threading.Lock()
         # One encode at a time: the model is shared, and the thread count below is process-wide.
         self._encode_lock = threading.Lock()
@@ -74,6 +68,26 @@ class Embedder:
     @property
     def model_id(self) -> str:
         return self.location.model_id
+
+    @property
+    def engine(self) -> str:
+        """The engine asked for; `loaded_engine` is the one running (fp32 when it could not run here)."""
+        return self._engine
+
+    @property
+    def loaded_engine(self) -> str | None:
+        return self._loaded_engine
+
+    def use_engine(self, engine: str) -> None:
+        """Run the model with `engine` from the next encode on (e.g. after a calibration chose it).
+
+        Vectors of every engine that passes calibration agree with fp32, so an index may hold both.
+        """
+        with self._encode_lock, self._lock:
+            if engine != self._engine:
+                self._engine = engine
+                self._model = None
+                self._loaded_engine = None
 
     @property
     def loaded(self) -> bool:
@@ -85,33 +99,37 @@ class Embedder:
 
     def _load(self) -> Any:
         with self._lock:
-            if self._model is not None:
-                return self._model
-            # No hub access, ever: weights come from disk or the local cache only.
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-            import torch
-            import transformers
-            from sentence_transformers import SentenceTransformer
+            return self._load_unlocked()
 
-            transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # its bars would garble our stderr
+    def _load_unlocked(self) -> Any:
+        if self._model is None:
+            import torch
 
             if self._threads > 0:
                 torch.set_num_threads(self._threads)
             device = pick_device(self._device_setting)
+            engine = self._engine
+            if engine_device(engine, device) is None:
+                log.warning("embedding engine %s cannot run on %s; using fp32", engine, device)
+                engine = "fp32"
             try:
-                self._model = SentenceTransformer(self.location.name_for_loader, device=device)
+                self._model = load_sentence_transformer(self.location.name_for_loader, engine, device)
             except (OSError, ValueError, RuntimeError, KeyError, ImportError) as exc:
                 # a model folder is outside input: a missing, partial or foreign one fails in many ways
-                log.warning("embedding model failed to load", exc_info=True)
-                raise EmbeddingModelUnavailable(
-                    f"The embedding model {self.model_id} could not be loaded ({type(exc).__name__})."
-                ) from exc
-            log.info("embedding model loaded", extra={"model": self.model_id, "device": device})
-            return self._model
+                if engine == "fp32":
+                    log.warning("embedding model failed to load", exc_info=True)
+                    raise EmbeddingModelUnavailable(
+                        f"The embedding model {self.model_id} could not be loaded ({type(exc).__name__})."
+                    ) from exc
+                # A faster engine that breaks (say, after a library update) must never stop indexing.
+                log.warning("embedding engine %s failed to load; using fp32", engine, exc_info=True)
+                self._engine = "fp32"
+                return self._load_unlocked()
+            self._loaded_engine = engine
+            log.info(
+                "embedding model loaded", extra={"model": self.model_id, "device": device, "engine": engine}
+            )
+        return self._model
 
     @property
     def dimension(self) -> int:
