@@ -28,13 +28,15 @@ if TYPE_CHECKING:  # answering pulls in the Ollama client: imported only when a 
     from kenning.core.answer.answerer import Answerer
     from kenning.core.answer.ollama.client import OllamaClient
     from kenning.core.observe.trace_store import TraceStore
-    from kenning.core.secrets import SecretStore
 
 
 @dataclass
 class Workspace:
     data_dir: Path
     settings: Settings = field(default_factory=Settings)
+    # The app hands one store to every workspace it opens, so a secret kept in memory only (no
+    # keyring) outlives a workspace replaced after a settings change.
+    secrets: SecretStore = field(default_factory=SecretStore)
 
     @cached_property
     def model_location(self) -> ModelLocation:
@@ -86,12 +88,6 @@ class Workspace:
     def retriever(self) -> Retriever:
         s = self.settings.search
         return Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k)
-
-    @cached_property
-    def secrets(self) -> SecretStore:
-        from kenning.core.secrets import SecretStore
-
-        return SecretStore()
 
     @cached_property
     def ollama(self) -> OllamaClient:

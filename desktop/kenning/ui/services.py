@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from kenning import paths
+from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
 from kenning.ui.error_text import UserMessage, describe
 from kenning.ui.tasks import TaskRunner
@@ -63,6 +64,8 @@ class AppServices(QObject):
         self.readers = TaskRunner(self, threads=2)  # searches, answers, Ollama calls, file reads
         self.writer = TaskRunner(self, threads=1)  # every index write goes through this one thread
         self.workspace: Workspace | None = None
+        # One for the whole session: a secret kept in memory (no keyring) survives a reopened workspace.
+        self.secrets = SecretStore()
         self.ollama_state = OllamaState(running=False, host=settings.ollama.host)
         from kenning.core.watch.folder_list import FolderList
 
@@ -79,7 +82,7 @@ class AppServices(QObject):
     def _open_workspace(self, cancel: threading.Event) -> Workspace:
         from kenning.core.workspace import Workspace
 
-        workspace = Workspace(data_dir=self.data_dir, settings=self.settings)
+        workspace = Workspace(data_dir=self.data_dir, settings=self.settings, secrets=self.secrets)
         if self._embedder is not None:
             workspace.adopt_embedder(self._embedder)
         workspace.store.file_records()  # opens LanceDB now, so a broken index is reported at start
@@ -110,7 +113,7 @@ class AppServices(QObject):
         def rebuild(cancel: threading.Event) -> Workspace:
             from kenning.core.workspace import Workspace
 
-            Workspace(data_dir=self.data_dir, settings=self.settings).rebuild_index()
+            Workspace(data_dir=self.data_dir, settings=self.settings, secrets=self.secrets).rebuild_index()
             return self._open_workspace(cancel)
 
         self.readers.submit(
@@ -126,7 +129,7 @@ class AppServices(QObject):
         def reopen(cancel: threading.Event) -> Workspace:
             from kenning.core.workspace import Workspace
 
-            workspace = Workspace(data_dir=self.data_dir, settings=settings)
+            workspace = Workspace(data_dir=self.data_dir, settings=settings, secrets=self.secrets)
             if old is not None and old.settings.embedding == settings.embedding:
                 workspace.adopt_embedder(old.embedder)  # the loaded model still fits
             workspace.store.file_records()
