@@ -16,6 +16,7 @@ from kenning.core.index.embedder import Embedder
 from kenning.core.index.embedding_models import ModelLocation, locate_model
 from kenning.core.index.indexer import Indexer
 from kenning.core.index.store import Store
+from kenning.core.index.swap import recover_swap
 from kenning.core.ingest.chunker import Chunker
 from kenning.core.ingest.token_counter import TokenCounter, token_counter_for
 from kenning.core.ingest.walker import IgnoreRules
@@ -50,6 +51,7 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
+        recover_swap(paths.index_dir(self.data_dir))  # a crash mid-swap must not lose the index
         return Store(paths.index_dir(self.data_dir), build_id=self.build_id)
 
     @cached_property
