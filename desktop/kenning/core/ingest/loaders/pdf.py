@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import unicodedata
 
 import pypdfium2 as pdfium
@@ -13,6 +12,7 @@ import pypdfium2.raw as pdfium_c
 from kenning.core.domain.documents import Document, make_blocks
 from kenning.core.errors import FileSkipped, FileUnreadable
 from kenning.core.ingest.loaders.decoding import title_from_path
+from kenning.core.ingest.pdfium_lock import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +21,6 @@ DAMAGED_REASON = "PDF is damaged or truncated"
 NOT_PDF_REASON = "not a PDF (the file's content is not PDF data)"
 NO_TEXT_REASON = "no extractable text (scanned? OCR not supported)"
 
-# PDFium keeps global state and is not thread-safe: every call into it holds this lock.
-_PDFIUM_LOCK = threading.Lock()
 _SIGNATURE_WINDOW = 1024  # the spec allows junk before "%PDF-"; readers accept it within the first KiB
 
 # PDFium marks a word hyphenated at a line break with U+0002 (older builds) or U+FFFE (newer ones),
@@ -58,7 +56,7 @@ class PdfLoader:
     def load(self, path: str, data: bytes) -> Document:
         if not self.sniff(data):
             raise FileUnreadable(NOT_PDF_REASON)
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             title, pages = _extract(data)
         parts: list[tuple[str, int | None, tuple[str, ...]]] = [
             (text, number, ()) for number, text in enumerate(pages, start=1)
