@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from kenning.ui.dashboard import DashboardView
 
 MIN_SIZE = (980, 640)
+_STOP_WAIT_MS = 4_000  # for the workers to stop when the window closes; then the process ends anyway
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.reindex = ReindexFlow(services, self)
         self._retrieved: tuple[Hit, ...] = ()
         self._shown_turn: int | None = None
+        self.stopped_cleanly: bool | None = None  # set on close: every worker stopped in time
 
         self.folders = FoldersPanel(self)
         self.conversations = ConversationList(self)
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
         ix.synced.connect(self._on_synced)
         ix.batch_done.connect(self._on_synced)
         ix.watch_status.connect(self._status.show_watch)
+        ix.sync_paused.connect(self._status.show_sync_paused)
+        self._status.retry_sync.connect(ix.retry_sync)
         ix.failed.connect(self._on_problem)
         self.folders.add_requested.connect(ix.add_folder)
         self.folders.pause_toggled.connect(ix.set_paused)
@@ -385,6 +389,7 @@ class MainWindow(QMainWindow):
         self.indexing.stop()
         self.chat.stop()
         self.reindex.cancel()
-        self.reindex.shutdown()
-        self.services.shutdown()
+        self.services.close()  # every worker is cancelled before any is waited for
+        rebuild_stopped = self.reindex.shutdown(_STOP_WAIT_MS)
+        self.stopped_cleanly = self.services.shutdown(_STOP_WAIT_MS) and rebuild_stopped
         event.accept()

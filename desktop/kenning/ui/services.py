@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,12 +169,22 @@ class AppServices(QObject):
     def message_for(self, exc: BaseException) -> UserMessage:
         return describe(exc, log_dir=paths.log_dir(self.data_dir))
 
+    def close(self) -> None:
+        """Refuse new work and cancel what runs, without waiting."""
+        self.writer.close()
+        self.readers.close()
+
     def shutdown(self, timeout_ms: int = 15_000) -> bool:
-        """Stop background work cleanly: cancel, then wait for the threads (a write finishes its commit)."""
-        stopped = self.writer.shutdown(timeout_ms) and self.readers.shutdown(timeout_ms)
+        """Stop background work: cancel, then wait up to `timeout_ms` in all for the threads (a write
+        finishes its commit). False when some still run: the caller ends the process regardless."""
+        self.close()
+        deadline = time.monotonic() + timeout_ms / 1000
+        writer_stopped = self.writer.shutdown(timeout_ms)
+        left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+        readers_stopped = self.readers.shutdown(left_ms)  # waited for even when the writer is stuck
         if self.workspace is not None:
             self.workspace.close()
-        return stopped
+        return writer_stopped and readers_stopped
 
 
 def _warm_up(workspace: Workspace) -> None:

@@ -131,7 +131,8 @@ class Reindexer:
         yield from indexer.sync(roots, cancel=cancel)
         if cancel.is_set():
             return
-        with WriterLock(self.live_dir):  # no live write from here to the swap: nothing is missed
+        # No live write from here to the swap: nothing is missed.
+        with WriterLock(self.live_dir, cancel=cancel):
             final: SyncFinished | None = None
             for event in indexer.sync(roots, cancel=cancel):
                 if isinstance(event, SyncFinished):
