@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from tests.helpers.lock_holder import LockHolder
 
 pytestmark = pytest.mark.slow
 
@@ -106,3 +107,43 @@ def test_watch_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
     watch.next_line("err", "watching 1 folders")
     assert watch.stop(signal.SIGTERM) == 0
     assert "stopped\n" in watch.remaining("err")
+
+
+def test_watch_pauses_while_another_process_indexes_and_then_catches_up(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Kites\n\nA kite flies when the wind lifts its sail.")
+    data = tmp_path / "data"
+    watch = Watch(folder, data)
+    try:
+        watch.next_line("err", "watching 1 folders")
+        holder = LockHolder(data / "index")  # a long `kenning index` run of another terminal
+        try:
+            (folder / "b.md").write_text("# Boats\n\nA boat floats because it displaces water.")
+            paused = watch.next_line("err", "sync paused")
+            assert "Another Kenning process is updating this index" in paused
+        finally:
+            holder.release()
+        (folder / "c.md").write_text("# Canals\n\nA canal lock lifts boats from one level to the next.")
+        index_run = subprocess.run(
+            [sys.executable, "-m", "kenning", "index", str(folder), "--data-dir", str(data), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert index_run.returncode == 0, index_run.stderr
+        watch.next_line("err", "sync resumed")
+
+        (folder / "d.md").write_text("# Dunes\n\nA dune moves as the wind carries its sand.")
+        while str(folder / "d.md") not in watch.next_batch()["indexed"]:
+            pass
+    finally:
+        code = watch.stop(signal.SIGINT)
+    assert code == 0, watch.stderr
+    status = subprocess.run(
+        [sys.executable, "-m", "kenning", "status", "--data-dir", str(data), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert json.loads(status.stdout)["files"] == 4

@@ -11,12 +11,23 @@ from kenning.core.settings import apply_env
 from kenning.core.settings_file import read_settings
 from kenning.core.workspace import Workspace
 
+DATA_DIR_HELP = "where the index lives (default: KENNING_DATA_DIR or the user data dir)"
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
+
+def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """`--data-dir` and `--json`, accepted before the command (`top_level`) and after it.
+
+    After it they default to SUPPRESS: argparse copies a subcommand's defaults over the values
+    parsed before the command, so `kenning --data-dir D status` would otherwise lose D.
+    """
+    default = None if top_level else argparse.SUPPRESS
+    parser.add_argument("--data-dir", default=default, help=DATA_DIR_HELP)
     parser.add_argument(
-        "--data-dir", help="where the index lives (default: KENNING_DATA_DIR or the user data dir)"
+        "--json",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="print one JSON document on stdout",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kenning import paths
-from kenning.cli.context import add_common_options, add_model_options
+from kenning.cli.context import DATA_DIR_HELP, add_common_options, add_model_options
 from kenning.cli.output import emit_json, warn
 from kenning.core.errors import KenningError, UsageError
 from kenning.core.observe.log_setup import configure_logging, level_from_env
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     # With --self-test, for the installer test and the cold-start benchmark.
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     parser.add_argument("--self-test-steps", metavar="STEP,...", default="", help=argparse.SUPPRESS)
+    add_common_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     index = commands.add_parser("index", help="index folders (new, changed, renamed and deleted files)")
@@ -127,9 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     add_common_options(serve)
 
     gui = commands.add_parser("gui", help="open the desktop app (the default with no command)")
-    gui.add_argument(
-        "--data-dir", help="where the index lives (default: KENNING_DATA_DIR or the user data dir)"
-    )
+    gui.add_argument("--data-dir", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
     gui.add_argument("--theme", choices=("auto", "light", "dark"), default="auto", help="colour scheme")
     return parser
 
@@ -181,13 +180,24 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     return status_command.run
 
 
+_COMMANDS = frozenset({"index", "search", "ask", "doctor", "watch", "status", "gui"})
+_OWN_OPTIONS = frozenset({"-h", "--help", "--version", "--self-test"})  # need no command
+
+
+def _names_command(words: Sequence[str]) -> bool:
+    return any(word in _COMMANDS or word in _OWN_OPTIONS for word in words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Before anything heavy is imported: no library phones home, and every file made is private.
     go_offline()
     restrict_new_files()
     parser = _parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not _names_command(words):  # the window, with every option given (`kenning --data-dir D`)
+        words = ["gui", *words]
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if args.self_test:
@@ -197,8 +207,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             screenshot=Path(args.screenshot).resolve() if args.screenshot else None,
             only=[step for step in args.self_test_steps.split(",") if step],
         )
-    if args.command is None:
-        args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])
     try:
         data_dir = private_dir(paths.data_dir(getattr(args, "data_dir", None)))
         configure_logging(paths.log_dir(data_dir), level=level_from_env())

@@ -12,7 +12,14 @@ from typing import Any
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say, warn
-from kenning.core.domain.documents import BatchDone, RootOffline, RootOnline, Watching
+from kenning.core.domain.documents import (
+    BatchDone,
+    RootOffline,
+    RootOnline,
+    SyncPaused,
+    SyncResumed,
+    Watching,
+)
 from kenning.core.errors import UsageError
 
 
@@ -74,5 +81,9 @@ def run(args: argparse.Namespace) -> int:
                 warn(f"offline: {event.root}: {event.reason}; its files stay in the index")
             elif isinstance(event, RootOnline):
                 warn(f"back online: {event.root}")
+            elif isinstance(event, SyncPaused):
+                warn(f"sync paused: {event.reason} Retrying in {event.retry_in_s:g} s.")
+            elif isinstance(event, SyncResumed):
+                warn("sync resumed")
     warn("stopped")
     return 0

@@ -25,6 +25,7 @@ from kenning.core.index.engine_choice import (
 )
 from kenning.core.index.indexer import Indexer
 from kenning.core.index.store import Store
+from kenning.core.index.swap import recover_swap
 from kenning.core.ingest.chunker import Chunker
 from kenning.core.ingest.token_counter import TokenCounter, token_counter_for
 from kenning.core.ingest.walker import IgnoreRules
@@ -37,13 +38,15 @@ if TYPE_CHECKING:  # answering pulls in the Ollama client: imported only when a 
     from kenning.core.answer.answerer import Answerer
     from kenning.core.answer.ollama.client import OllamaClient
     from kenning.core.observe.trace_store import TraceStore
-    from kenning.core.secrets import SecretStore
 
 
 @dataclass
 class Workspace:
     data_dir: Path
     settings: Settings = field(default_factory=Settings)
+    # The app hands one store to every workspace it opens, so a secret kept in memory only (no
+    # keyring) outlives a workspace replaced after a settings change.
+    secrets: SecretStore = field(default_factory=SecretStore)
 
     @cached_property
     def model_location(self) -> ModelLocation:
@@ -57,6 +60,7 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
+        recover_swap(paths.index_dir(self.data_dir))  # a crash mid-swap must not lose the index
         return Store(paths.index_dir(self.data_dir), build_id=self.build_id)
 
     @cached_property
@@ -131,12 +135,6 @@ class Workspace:
     def retriever(self) -> Retriever:
         s = self.settings.search
         return Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k)
-
-    @cached_property
-    def secrets(self) -> SecretStore:
-        from kenning.core.secrets import SecretStore
-
-        return SecretStore()
 
     @cached_property
     def ollama(self) -> OllamaClient:

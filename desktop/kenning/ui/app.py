@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from kenning.core.settings import Settings
 from kenning.ui.main_window import MainWindow
 from kenning.ui.services import AppServices
 from kenning.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
 
 
 def application() -> QApplication:
@@ -72,4 +75,21 @@ def run(
     probe = os.environ.get(STARTUP_PROBE_ENV, "")
     if probe:
         QTimer.singleShot(0, lambda: _report_shown(app, stay=probe == "stay"))
-    return app.exec()
+    return finish(window, app.exec())
+
+
+def finish(window: MainWindow, code: int) -> int:
+    """After the event loop: stop the workers, and end the process now if one would not stop.
+
+    Qt's thread pools wait for their running tasks when destroyed, without a limit: a task stuck in
+    a wait that ignores cancellation (a lock, a network call) would keep the process alive unseen.
+    """
+    if window.stopped_cleanly is None:
+        window.close()  # the loop ended without the window closing (app.quit)
+    if not window.stopped_cleanly:
+        log.warning("background work did not stop in time; exiting anyway")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -40,8 +40,7 @@ def client_factory(secrets: SecretStore) -> ClientFactory:
 
 
 def _secrets(services: AppServices) -> SecretStore:
-    workspace = services.workspace
-    return workspace.secrets if workspace is not None else SecretStore()
+    return services.secrets
 
 
 def apply_settings(services: AppServices, on_index_settings: IndexSettingsSink, settings: Settings) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from kenning.core.domain.documents import (
     BatchDone,
@@ -22,7 +22,9 @@ from kenning.core.domain.documents import (
     RootOffline,
     RootOnline,
     SyncFinished,
+    SyncPaused,
     SyncReport,
+    SyncResumed,
     SyncStarted,
     WatchStatus,
 )
@@ -33,6 +35,9 @@ from kenning.ui.tasks import TaskHandle
 if TYPE_CHECKING:
     from kenning.core.index.folder_stats import FolderStats
     from kenning.core.watch.watcher import FolderWatcher
+
+
+_RESTART_MS = 2_000  # before a watcher that ended unasked is started again
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class IndexingController(QObject):
     synced(SyncReport): a reconciliation run finished.
     batch_done(BatchDone): a batch of changes on disk reached the index.
     failed(UserMessage): a folder operation or the watcher failed as a whole.
+    sync_paused(str | None): why changes do not reach the index now (retried by itself); None once
+        they do again.
     """
 
     folders_changed = Signal(object)
@@ -85,6 +92,7 @@ class IndexingController(QObject):
     synced = Signal(object)
     batch_done = Signal(object)
     failed = Signal(object)
+    sync_paused = Signal(object)
 
     def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,10 +107,16 @@ class IndexingController(QObject):
         self.views: list[FolderView] = []
         self._views_request = 0
         self._after_stop: Callable[[], None] | None = None
+        self._stopping = False  # asked to stop: a watcher that ends now is not started again
 
     # ---- commands ----------------------------------------------------------------------------
     def start(self) -> None:
         """After the workspace opens: show what is stored, then reconcile and watch."""
+        self._stopping = False
+        self._launch_watcher()
+        self.refresh()
+
+    def _launch_watcher(self) -> None:
         folders = self._services.folders
         self._services.readers.submit(
             "load folders",
@@ -110,7 +124,6 @@ class IndexingController(QObject):
             on_done=self._start_watcher,
             on_error=self._on_error,
         )
-        self.refresh()
 
     def add_folder(self, path: str) -> None:
         resolved = str(Path(path).expanduser().resolve())
@@ -142,6 +155,13 @@ class IndexingController(QObject):
 
         self._folder_op("pause folder", lambda: self._services.folders.set_paused(path, paused), apply)
 
+    def retry_sync(self) -> None:
+        """The user's Retry: try the paused work at once (or start a watcher that is not running)."""
+        if self._watcher is not None:
+            self._watcher.retry_now()
+        elif not self._stopping:
+            self._launch_watcher()
+
     def retry(self, paths: Sequence[str], root: str) -> None:
         if self._watcher is not None:
             self._watcher.retry(paths)
@@ -170,11 +190,13 @@ class IndexingController(QObject):
         return self._watcher.queue_length if self._watcher is not None else 0
 
     def stop(self) -> None:
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
 
     def stop_then(self, then: Callable[[], None]) -> None:
         """Stop the watcher and call `then` once its thread has let go of the index."""
+        self._stopping = True
         if self._task is None:
             then()
             return
@@ -201,7 +223,9 @@ class IndexingController(QObject):
         )
 
     def _watch(self, root: str) -> None:
-        if self._watcher is not None and root not in self._watched:
+        if self._watcher is None:  # not running (yet, or any more): it starts with every folder saved
+            self.retry_sync()
+        elif root not in self._watched:
             self._watched.add(root)
             self._watcher.add_root(root)
 
@@ -241,6 +265,10 @@ class IndexingController(QObject):
             self.batch_done.emit(event)
         elif isinstance(event, WatchStatus):
             self.watch_status.emit(event)
+        elif isinstance(event, SyncPaused):
+            self.sync_paused.emit(event.reason)
+        elif isinstance(event, SyncResumed):
+            self.sync_paused.emit(None)
         elif isinstance(event, RootOffline):
             self._offline.add(event.root)
             self.refresh()
@@ -264,13 +292,16 @@ class IndexingController(QObject):
         self._watcher = None
         self._task = None
         self.progress.emit(None)
+        self.sync_paused.emit(None)
         then, self._after_stop = self._after_stop, None
         if then is not None:
             then()
+        elif not self._stopping:  # it ended by itself: changes would no longer reach the index
+            QTimer.singleShot(_RESTART_MS, self.retry_sync)
 
     def _on_watch_error(self, exc: BaseException) -> None:
-        self._on_stopped()
         self._on_error(exc)
+        self._on_stopped()
 
     def _on_views(self, views: list[FolderView]) -> None:
         self.views = views

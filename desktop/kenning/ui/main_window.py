@@ -31,6 +31,7 @@ from kenning.ui.error_text import UserMessage
 from kenning.ui.folders_panel import FoldersPanel, dropped_folders
 from kenning.ui.indexing import FolderView, IndexingController, IndexProgress, report_summary
 from kenning.ui.inspector_panel import InspectorPanel
+from kenning.ui.lazy_views import LazyViews
 from kenning.ui.reindex_flow import ReindexFlow
 from kenning.ui.search_view import SearchView
 from kenning.ui.services import AppServices, OllamaState
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from kenning.ui.evaluate_view import EvaluateView
 
 MIN_SIZE = (980, 640)
+_STOP_WAIT_MS = 4_000  # for the workers to stop when the window closes; then the process ends anyway
 
 
 class MainWindow(QMainWindow):
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self.reindex = ReindexFlow(services, self)
         self._retrieved: tuple[Hit, ...] = ()
         self._shown_turn: int | None = None
+        self.stopped_cleanly: bool | None = None  # set on close: every worker stopped in time
 
         self.folders = FoldersPanel(self)
         self.conversations = ConversationList(self)
@@ -69,8 +72,6 @@ class MainWindow(QMainWindow):
         self.sources = SourcesPanel(services.readers, self)
         self.details = AnswerDetailsPanel(self)
         self.inspector = InspectorPanel(self)
-        self.dashboard: DashboardView | None = None
-        self.evaluate: EvaluateView | None = None
         self._status = KenningStatusBar(self)
         self.setStatusBar(self._status)
         self._build_layout()
@@ -99,7 +100,6 @@ class MainWindow(QMainWindow):
         self.modes.addTab(self.search_view, "Search")
         self.modes.addTab(QWidget(self), "Dashboard")
         self.modes.addTab(QWidget(self), "Evaluate")
-        self.modes.currentChanged.connect(self._on_mode_changed)
         center = QWidget(self)
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(6, 6, 6, 0)
@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.details, "Details")
         self.side_tabs.addTab(self.inspector, "Inspector")
         self.side_tabs.setMinimumWidth(320)
+        self.lazy_views = LazyViews(self.modes, self.side_tabs, self.services, self)
+        self.modes.currentChanged.connect(self.lazy_views.on_mode_changed)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(sidebar)
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu("&View")
-        for i, name in enumerate(("&Chat", "&Search", "&Dashboard")):
+        for i, name in enumerate(("&Chat", "&Search", "&Dashboard", "&Evaluate")):
             self._action(view_menu, name, lambda i=i: self.modes.setCurrentIndex(i), f"Ctrl+{i + 1}")
         models_menu = self.menuBar().addMenu("&Models")
         self._action(models_menu, "&Models…", self._on_models)
@@ -165,6 +167,8 @@ class MainWindow(QMainWindow):
         ix.synced.connect(self._on_synced)
         ix.batch_done.connect(self._on_synced)
         ix.watch_status.connect(self._status.show_watch)
+        ix.sync_paused.connect(self._status.show_sync_paused)
+        self._status.retry_sync.connect(ix.retry_sync)
         ix.failed.connect(self._on_problem)
         self.folders.add_requested.connect(ix.add_folder)
         self.folders.pause_toggled.connect(ix.set_paused)
@@ -341,30 +345,13 @@ class MainWindow(QMainWindow):
 
         open_how_to_start(self, self.services.settings.ollama.host)
 
-    def _on_mode_changed(self, index: int) -> None:
-        self.side_tabs.setVisible(index < 2)  # the dashboard and evaluation use the full width
-        if index == 2:
-            if self.dashboard is None:
-                from kenning.ui.dashboard import DashboardView
+    @property
+    def dashboard(self) -> DashboardView | None:
+        return self.lazy_views.dashboard
 
-                self.dashboard = DashboardView(self.services.readers, self)
-                self._replace_tab(2, self.dashboard, "Dashboard")
-            if self.services.workspace is not None:
-                self.dashboard.refresh(self.services.workspace.traces)
-        elif index == 3 and self.evaluate is None:
-            from kenning.ui.evaluate_view import EvaluateView
-
-            self.evaluate = EvaluateView(self.services, self)
-            self._replace_tab(3, self.evaluate, "Evaluate")
-            self.evaluate.refresh_runs()
-
-    def _replace_tab(self, index: int, widget: QWidget, title: str) -> None:
-        """Put a view built on first use in place of its placeholder, staying on its tab."""
-        self.modes.blockSignals(True)
-        self.modes.removeTab(index)
-        self.modes.insertTab(index, widget, title)
-        self.modes.setCurrentIndex(index)
-        self.modes.blockSignals(False)
+    @property
+    def evaluate(self) -> EvaluateView | None:
+        return self.lazy_views.evaluate
 
     def show_settings_issues(self, messages: list[str]) -> None:
         """Values of the settings file that were not used (each took its default), until fixed."""
@@ -393,6 +380,7 @@ class MainWindow(QMainWindow):
         self.indexing.stop()
         self.chat.stop()
         self.reindex.cancel()
-        self.reindex.shutdown()
-        self.services.shutdown()
+        self.services.close()  # every worker is cancelled before any is waited for
+        rebuild_stopped = self.reindex.shutdown(_STOP_WAIT_MS)
+        self.stopped_cleanly = self.services.shutdown(_STOP_WAIT_MS) and rebuild_stopped
         event.accept()

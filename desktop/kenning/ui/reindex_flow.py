@@ -125,5 +125,6 @@ class ReindexFlow(QObject):
         self._on_stopped()
         self.failed.emit(self._services.message_for(exc))
 
-    def shutdown(self) -> None:
-        self._runner.shutdown()
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel the rebuild and wait for it; False when it did not stop in time."""
+        return self._runner.shutdown(timeout_ms)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from kenning import paths
+from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
 from kenning.ui.error_text import UserMessage, describe
 from kenning.ui.tasks import TaskRunner
@@ -74,6 +76,8 @@ class AppServices(QObject):
         self.readers = TaskRunner(self, threads=2)  # searches, answers, Ollama calls, file reads
         self.writer = TaskRunner(self, threads=1)  # every index write goes through this one thread
         self.workspace: Workspace | None = None
+        # One for the whole session: a secret kept in memory (no keyring) survives a reopened workspace.
+        self.secrets = SecretStore()
         self.ollama_state = OllamaState(running=False, host=settings.ollama.host)
         from kenning.core.watch.folder_list import FolderList
 
@@ -90,7 +94,7 @@ class AppServices(QObject):
     def _open_workspace(self, cancel: threading.Event) -> Workspace:
         from kenning.core.workspace import Workspace
 
-        workspace = Workspace(data_dir=self.data_dir, settings=self.settings)
+        workspace = Workspace(data_dir=self.data_dir, settings=self.settings, secrets=self.secrets)
         if self._embedder is not None:
             workspace.adopt_embedder(self._embedder)
         workspace.store.file_records()  # opens LanceDB now, so a broken index is reported at start
@@ -147,7 +151,7 @@ class AppServices(QObject):
         def rebuild(cancel: threading.Event) -> Workspace:
             from kenning.core.workspace import Workspace
 
-            Workspace(data_dir=self.data_dir, settings=self.settings).rebuild_index()
+            Workspace(data_dir=self.data_dir, settings=self.settings, secrets=self.secrets).rebuild_index()
             return self._open_workspace(cancel)
 
         self.readers.submit(
@@ -163,7 +167,7 @@ class AppServices(QObject):
         def reopen(cancel: threading.Event) -> Workspace:
             from kenning.core.workspace import Workspace
 
-            workspace = Workspace(data_dir=self.data_dir, settings=settings)
+            workspace = Workspace(data_dir=self.data_dir, settings=settings, secrets=self.secrets)
             if old is not None and old.settings.embedding == settings.embedding:
                 workspace.adopt_embedder(old.embedder)  # the loaded model still fits
             workspace.store.file_records()
@@ -202,12 +206,22 @@ class AppServices(QObject):
     def message_for(self, exc: BaseException) -> UserMessage:
         return describe(exc, log_dir=paths.log_dir(self.data_dir))
 
+    def close(self) -> None:
+        """Refuse new work and cancel what runs, without waiting."""
+        self.writer.close()
+        self.readers.close()
+
     def shutdown(self, timeout_ms: int = 15_000) -> bool:
-        """Stop background work cleanly: cancel, then wait for the threads (a write finishes its commit)."""
-        stopped = self.writer.shutdown(timeout_ms) and self.readers.shutdown(timeout_ms)
+        """Stop background work: cancel, then wait up to `timeout_ms` in all for the threads (a write
+        finishes its commit). False when some still run: the caller ends the process regardless."""
+        self.close()
+        deadline = time.monotonic() + timeout_ms / 1000
+        writer_stopped = self.writer.shutdown(timeout_ms)
+        left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+        readers_stopped = self.readers.shutdown(left_ms)  # waited for even when the writer is stuck
         if self.workspace is not None:
             self.workspace.close()
-        return stopped
+        return writer_stopped and readers_stopped
 
 
 def _warm_up(workspace: Workspace) -> None:

@@ -17,10 +17,12 @@ class KenningStatusBar(QStatusBar):
     """Signals:
     how_to_start(): the user asked how to start Ollama.
     cancel_rebuild(): the user cancelled the background rebuild of the index.
+    retry_sync(): the user asked the paused sync to try again now.
     """
 
     how_to_start = Signal()
     cancel_rebuild = Signal()
+    retry_sync = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,7 +36,14 @@ class KenningStatusBar(QStatusBar):
         self.rebuild_cancel.clicked.connect(self.cancel_rebuild.emit)
         self.rebuild.hide()
         self.rebuild_cancel.hide()
+        self.sync_paused = QLabel(self)
+        self.sync_retry = QPushButton("Retry", self)
+        self.sync_retry.clicked.connect(self.retry_sync.emit)
+        self.sync_paused.hide()
+        self.sync_retry.hide()
         self.addWidget(self.work, 1)
+        self.addWidget(self.sync_paused)
+        self.addWidget(self.sync_retry)
         self.addWidget(self.rebuild)
         self.addWidget(self.rebuild_cancel)
         self.addPermanentWidget(self.index)
@@ -74,6 +83,13 @@ class KenningStatusBar(QStatusBar):
         if status.eta_s:
             parts.append(format_eta(status.eta_s))
         self.work.setText("Indexing changes: " + " · ".join(parts))
+
+    def show_sync_paused(self, reason: str | None) -> None:
+        """Why changes do not reach the index now (None: they do)."""
+        self.sync_paused.setVisible(reason is not None)
+        self.sync_retry.setVisible(reason is not None)
+        if reason is not None:
+            self.sync_paused.setText(f"⚠ Sync paused: {reason}")
 
     def show_rebuild(self, progress: IndexProgress | None) -> None:
         self.rebuild.setVisible(progress is not None)

@@ -113,10 +113,14 @@ class TaskRunner(QObject):
         for handle in list(self._live):
             handle.cancel()
 
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Refuse new work, cancel what runs and wait for the threads; True when all stopped in time."""
+    def close(self) -> None:
+        """Refuse new work and cancel what runs (queued tasks then start and return at once)."""
         self._closed = True
         self.cancel_all()
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Refuse new work, cancel what runs and wait for the threads; True when all stopped in time."""
+        self.close()
         return bool(self._pool.waitForDone(timeout_ms))
 
     def _finish(self, handle: TaskHandle, callback: Callable[[Any], None] | None, result: Any) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from kenning.core.domain.documents import FileDone
-from kenning.core.index.reindex import Reindexer, ReindexSwapped, exchange, needs_reindex
+from kenning.core.index.reindex import Reindexer, ReindexSwapped, needs_reindex
 from kenning.core.index.store import Store
+from kenning.core.index.swap import exchange
 from kenning.core.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -87,5 +88,5 @@ def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
     b.mkdir()
     (a / "which").write_text("a")
     (b / "which").write_text("b")
-    exchange(a, b)
+    assert exchange(a, b)
     assert (a / "which").read_text() == "b" and (b / "which").read_text() == "a"

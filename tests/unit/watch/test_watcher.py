@@ -20,6 +20,8 @@ from kenning.core.domain.documents import (
     Outcome,
     RootOffline,
     RootOnline,
+    SyncPaused,
+    SyncResumed,
     Watching,
 )
 from kenning.core.settings import Settings
@@ -87,6 +89,14 @@ def folder() -> Iterator[Path]:
         yield root
 
 
+def watch_settings() -> Settings:
+    settings = Settings()
+    settings.watch.debounce_s = 0.6  # the default: pairs a move's halves
+    settings.watch.root_check_s = 0.5
+    settings.watch.poll_interval_s = 0.3
+    return settings
+
+
 @pytest.fixture
 def watch(make_workspace: Callable[..., Any]) -> Iterator[Callable[..., Running]]:
     from kenning.core.watch.watcher import FolderWatcher
@@ -94,11 +104,7 @@ def watch(make_workspace: Callable[..., Any]) -> Iterator[Callable[..., Running]
     started: list[Running] = []
 
     def start(*roots: Path, workspace: Any = None, **kwargs: Any) -> Running:
-        settings = Settings()
-        settings.watch.debounce_s = 0.6  # the default: pairs a move's halves
-        settings.watch.root_check_s = 0.5
-        settings.watch.poll_interval_s = 0.3
-        workspace = workspace or make_workspace(settings)
+        workspace = workspace or make_workspace(watch_settings())
         kwargs.setdefault("settings", workspace.settings.watch)
         running = Running(FolderWatcher(workspace.indexer, [str(r) for r in roots], **kwargs))
         running.workspace = workspace  # type: ignore[attr-defined]
@@ -272,3 +278,68 @@ def test_roots_are_added_paused_resumed_and_removed_while_running(
     batch = w.wait_for(lambda e: isinstance(e, BatchDone) and e.removed, "removed root")
     assert set(batch.removed) == {str(other / "o.md"), str(other / "p.md")}
     assert set(records(w)) == {str(folder / "f.md")}
+
+
+def fails_once(call: Callable[..., Any], error: Exception) -> Callable[..., Any]:
+    """`call`, except that its first use raises `error` (a full disk, a bug in a library)."""
+    calls = []
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise error
+        return call(*args, **kwargs)
+
+    return flaky
+
+
+def test_errors_in_the_reconcile_and_the_checkpoint_pause_the_sync_and_it_carries_on(
+    watch: Callable[..., Running], folder: Path, make_workspace: Callable[..., Any]
+) -> None:
+    (folder / "a.md").write_text(note("alpha"))
+    workspace = make_workspace(watch_settings())
+    indexer = workspace.indexer
+    indexer.sync = fails_once(indexer.sync, OSError(28, "No space left on device"))
+    indexer.checkpoint = fails_once(indexer.checkpoint, RuntimeError("lance commit conflict"))
+    w = watch(folder, workspace=workspace)  # the start-up reconcile failed once, then went through
+    paused = next(e for e in w.seen if isinstance(e, SyncPaused))
+    assert paused.reason == "the index could not be written (No space left on device)"
+    w.wait_for(lambda e: isinstance(e, SyncResumed), "resumed after the reconcile")
+    assert set(records(w)) == {str(folder / "a.md")}
+
+    # Written and idle: the checkpoint fails once; the sync pauses, retries, and follows changes still.
+    paused = w.wait_for(lambda e: isinstance(e, SyncPaused), "checkpoint failure")
+    assert "unexpected error (RuntimeError)" in paused.reason
+    w.wait_for(lambda e: isinstance(e, SyncResumed), "resumed")
+    (folder / "b.md").write_text(note("bravo"))
+    w.wait_for(lambda e: isinstance(e, BatchDone) and str(folder / "b.md") in e.indexed, "later change")
+
+
+def test_a_change_waits_while_another_process_writes_and_is_indexed_after(
+    watch: Callable[..., Running], folder: Path
+) -> None:
+    from kenning.core.index.writer_lock import WriterLock
+
+    w = watch(folder)
+    index_dir = w.workspace.store.index_dir  # type: ignore[attr-defined]
+    release = threading.Event()
+    locked = threading.Event()
+
+    def hold() -> None:  # another writer (a second process behaves the same: the lock is a file lock)
+        with WriterLock(index_dir):
+            locked.set()
+            release.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    locked.wait()
+    try:
+        (folder / "a.md").write_text(note("alpha"))
+        paused = w.wait_for(lambda e: isinstance(e, SyncPaused), "paused")
+        assert paused.reason == "Another Kenning process is updating this index."
+        w.watcher.retry_now()  # the Retry button: tries again at once, and waits again
+        w.wait_for(lambda e: isinstance(e, SyncPaused), "paused again")
+    finally:
+        release.set()
+        holder.join()
+    w.wait_for(lambda e: isinstance(e, BatchDone) and str(folder / "a.md") in e.indexed, "caught up")

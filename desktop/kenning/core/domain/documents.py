@@ -251,3 +251,17 @@ class RootOnline:
     """A watched folder is back (or was added); what changed meanwhile has been reconciled."""
 
     root: str
+
+
+@dataclass(frozen=True)
+class SyncPaused:
+    """The watcher could not write to the index (another process holds it, a disk error): it keeps
+    the work and tries again in `retry_in_s` seconds, or at once when asked."""
+
+    reason: str
+    retry_in_s: float
+
+
+@dataclass(frozen=True)
+class SyncResumed:
+    """The work that paused the watcher went through: it is following changes again."""

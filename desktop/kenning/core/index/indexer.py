@@ -87,10 +87,20 @@ class Indexer:
         # new rows scanned outside the full-text index): fold them in every this many new chunks.
         self.optimize_every_rows = optimize_every_rows
 
-    def sync(self, roots: Sequence[str], *, cancel: threading.Event | None = None) -> Iterator[IndexEvent]:
+    def writer_lock(self, cancel: threading.Event | None = None, wait_s: float | None = None) -> WriterLock:
+        """The index's writer lock: waits `wait_s` (default 120 s) for another process, or until `cancel`."""
+        return WriterLock(self.store.index_dir, timeout_s=wait_s, cancel=cancel)
+
+    def sync(
+        self,
+        roots: Sequence[str],
+        *,
+        cancel: threading.Event | None = None,
+        lock_wait_s: float | None = None,
+    ) -> Iterator[IndexEvent]:
         """Yield progress events; the last one is `SyncFinished` with the report."""
         cancel = cancel or threading.Event()
-        with WriterLock(self.store.index_dir), storage_faults(self.store.index_dir):
+        with self.writer_lock(cancel, lock_wait_s), storage_faults(self.store.index_dir):
             yield from self._sync(tuple(os.path.abspath(r) for r in roots), cancel)
 
     def sync_paths(
@@ -100,6 +110,7 @@ class Indexer:
         *,
         cancel: threading.Event | None = None,
         optimize: bool = False,
+        lock_wait_s: float | None = None,
     ) -> Iterator[IndexEvent]:
         """Sync only `paths` (files or folders, present or gone) under `roots`: a watcher's batch.
 
@@ -108,32 +119,36 @@ class Indexer:
         """
         cancel = cancel or threading.Event()
         abs_roots = tuple(os.path.abspath(r) for r in roots)
-        with WriterLock(self.store.index_dir), storage_faults(self.store.index_dir):
+        with self.writer_lock(cancel, lock_wait_s), storage_faults(self.store.index_dir):
             scope = {p for p in (os.path.abspath(p) for p in paths) if root_of(p, abs_roots) is not None}
             found, problems = self._found_at(abs_roots, sorted(scope))
             records = {p: r for p, r in self.store.file_records().items() if in_scope(p, scope)}
             yield from self._execute(abs_roots, found, problems, records, cancel, optimize=optimize)
 
-    def forget(self, roots: Sequence[str]) -> list[str]:
+    def forget(
+        self, roots: Sequence[str], *, cancel: threading.Event | None = None, lock_wait_s: float | None = None
+    ) -> list[str]:
         """Remove every file under `roots` from the index (a folder the user stopped watching)."""
         abs_roots = tuple(os.path.abspath(r) for r in roots)
-        with WriterLock(self.store.index_dir):
+        with self.writer_lock(cancel, lock_wait_s):
             paths = [p for p in self.store.file_records() if under(p, abs_roots)]
             if paths:
                 SyncManifest(self.store.index_dir).invalidate()
                 self.store.remove_files(paths)
             return paths
 
-    def mark_for_retry(self, paths: Sequence[str]) -> None:
+    def mark_for_retry(
+        self, paths: Sequence[str], *, cancel: threading.Event | None = None, lock_wait_s: float | None = None
+    ) -> None:
         """Have the next sync read these files again although they did not change on disk."""
-        with WriterLock(self.store.index_dir):
+        with self.writer_lock(cancel, lock_wait_s):
             records = self.store.file_records()
             self.store.upsert_records([replace(records[p], retry=True) for p in paths if p in records])
             SyncManifest(self.store.index_dir).invalidate()
 
-    def checkpoint(self) -> None:
+    def checkpoint(self, *, cancel: threading.Event | None = None, lock_wait_s: float | None = None) -> None:
         """Fold small writes and remember the index's state for a fast next start (call when idle)."""
-        with WriterLock(self.store.index_dir):
+        with self.writer_lock(cancel, lock_wait_s):
             self.store.optimize()
             self._manifest().save(self.store.file_records().values())
 

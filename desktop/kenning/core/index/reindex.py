@@ -3,18 +3,15 @@
 The live index keeps answering searches the whole time: the new version is built in
 `<data>/index.next` by an ordinary `Indexer` (so an interrupted rebuild resumes where it stopped),
 caught up with changes made meanwhile while holding the live index's writer lock, and exchanged with
-`<data>/index` in one atomic rename. After `ReindexSwapped`, open a new `Workspace` (and restart a
+`<data>/index` (see `swap`). After `ReindexSwapped`, open a new `Workspace` (and restart a
 watcher) with the new settings: objects built for the old index must not write to the new one.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import shutil
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +25,7 @@ from kenning.core.errors import KenningError
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.indexer import Indexer, IndexEvent
 from kenning.core.index.store import Store
+from kenning.core.index.swap import next_dir, swap_in
 from kenning.core.index.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
@@ -90,7 +88,7 @@ class Reindexer:
         """`workspace` carries the new settings; its data dir holds the live index."""
         self.workspace = workspace
         self.live_dir = paths.index_dir(workspace.data_dir)
-        self.next_dir = self.live_dir.with_name(self.live_dir.name + ".next")
+        self.next_dir = next_dir(self.live_dir)
 
     def plan(self) -> ReindexPlan:
         """What a rebuild would do and how long it would take: tell the user before starting."""
@@ -133,7 +131,8 @@ class Reindexer:
         yield from indexer.sync(roots, cancel=cancel)
         if cancel.is_set():
             return
-        with WriterLock(self.live_dir):  # no live write from here to the swap: nothing is missed
+        # No live write from here to the swap: nothing is missed.
+        with WriterLock(self.live_dir, cancel=cancel):
             final: SyncFinished | None = None
             for event in indexer.sync(roots, cancel=cancel):
                 if isinstance(event, SyncFinished):
@@ -142,29 +141,9 @@ class Reindexer:
             if cancel.is_set() or final is None:
                 return
             files, chunks = len(staging.file_records()), staging.count_chunks()
-            exchange(self.live_dir, self.next_dir)
-        shutil.rmtree(self.next_dir, ignore_errors=True)  # the old version, now under the staging name
+            swap_in(self.live_dir)
         log.info("index rebuilt and swapped", extra={"files": files, "chunks": chunks})
         yield ReindexSwapped(files=files, chunks=chunks, seconds=round(time.perf_counter() - started, 1))
 
     def discard(self) -> None:
         shutil.rmtree(self.next_dir, ignore_errors=True)
-
-
-def exchange(a: Path, b: Path) -> None:
-    """Swap two directories atomically (Linux renameat2 RENAME_EXCHANGE): no moment without either."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        at_fdcwd, rename_exchange = -100, 2
-        if hasattr(libc, "renameat2"):
-            result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-            if result == 0:
-                return
-            errno = ctypes.get_errno()
-            if errno not in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot
-                raise OSError(errno, os.strerror(errno), str(a))
-    # Elsewhere: two renames. A crash between them leaves `a` missing and both halves on disk.
-    parked = a.with_name(a.name + ".swapping")
-    os.replace(a, parked)
-    os.replace(b, a)
-    os.replace(parked, b)

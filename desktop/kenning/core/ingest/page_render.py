@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kenning.core.errors import FileUnreadable
+from kenning.core.ingest.pdfium_lock import PDFIUM_LOCK
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 ANCHOR_WORDS = 8
 
@@ -51,44 +56,67 @@ def locate_passage(page_text: str, passage: str) -> tuple[int, int] | None:
 def render_page(path: str, page: int, passage: str = "", *, scale: float = 1.5) -> RenderedPage:
     import pypdfium2 as pdfium
 
-    from kenning.core.ingest.loaders.pdf_hidden import visible_text
+    with PDFIUM_LOCK:  # the indexer may be reading another PDF on its own thread right now
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except (pdfium.PdfiumError, OSError) as exc:
+            raise FileUnreadable(
+                f"Could not open {path} to show it: {exc}.", "Use Open to view it in another app."
+            ) from exc
+        try:
+            return _render(pdf, page, passage, scale)
+        finally:
+            pdf.close()
 
+
+def _render(pdf: pdfium.PdfDocument, page: int, passage: str, scale: float) -> RenderedPage:
+    import pypdfium2 as pdfium
+
+    count = len(pdf)
+    index = min(max(page, 1), count) - 1
+    pdf_page = pdf[index]
     try:
-        pdf = pdfium.PdfDocument(path)
-    except (pdfium.PdfiumError, OSError) as exc:
-        raise FileUnreadable(
-            f"Could not open {path} to show it: {exc}.", "Use Open to view it in another app."
-        ) from exc
-    try:
-        count = len(pdf)
-        index = min(max(page, 1), count) - 1
-        pdf_page = pdf[index]
         height_pt = pdf_page.get_height()
         bitmap = pdf_page.render(
             scale=scale, rev_byteorder=True, force_bitmap_format=pdfium.raw.FPDFBitmap_BGRA
         )
-        rects: list[tuple[int, int, int, int]] = []
-        if passage:
-            textpage = pdf_page.get_textpage()
-            # The loader indexed only the visible text: search the same, then map back to PDFium chars.
-            visible = visible_text(pdf_page, textpage)
-            found = locate_passage(visible.text, passage)
-            if found is not None:
-                start, end = found
-                if visible.indices is not None:
-                    start, end = visible.indices[start], visible.indices[end - 1] + 1
-                for i in range(textpage.count_rects(start, end - start)):
-                    left, bottom, right, top = textpage.get_rect(i)
-                    rects.append(
-                        (
-                            int(left * scale),
-                            int((height_pt - top) * scale),
-                            max(1, int((right - left) * scale)),
-                            max(1, int((top - bottom) * scale)),
-                        )
-                    )
-        return RenderedPage(
-            bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer), tuple(rects), index + 1, count
-        )
+        try:
+            pixels = bytes(bitmap.buffer)
+            size = bitmap.width, bitmap.height, bitmap.stride
+        finally:
+            bitmap.close()
+        rects = _passage_rects(pdf_page, passage, height_pt, scale) if passage else ()
     finally:
-        pdf.close()
+        pdf_page.close()
+    return RenderedPage(*size, pixels, rects, index + 1, count)
+
+
+def _passage_rects(
+    pdf_page: pdfium.PdfPage, passage: str, height_pt: float, scale: float
+) -> tuple[tuple[int, int, int, int], ...]:
+    from kenning.core.ingest.loaders.pdf_hidden import visible_text
+
+    textpage = pdf_page.get_textpage()
+    try:
+        # The loader indexed only the visible text: search the same, then map back to PDFium chars.
+        visible = visible_text(pdf_page, textpage)
+        found = locate_passage(visible.text, passage)
+        if found is None:
+            return ()
+        start, end = found
+        if visible.indices is not None:
+            start, end = visible.indices[start], visible.indices[end - 1] + 1
+        rects = []
+        for i in range(textpage.count_rects(start, end - start)):
+            left, bottom, right, top = textpage.get_rect(i)
+            rects.append(
+                (
+                    int(left * scale),
+                    int((height_pt - top) * scale),
+                    max(1, int((right - left) * scale)),
+                    max(1, int((top - bottom) * scale)),
+                )
+            )
+        return tuple(rects)
+    finally:
+        textpage.close()

@@ -74,6 +74,7 @@ def configure_logging(
     for old in list(root.handlers):
         if old.get_name() == _HANDLER_NAME:  # configured before (tests, a second run in one process)
             root.removeHandler(old)
+            old.close()  # its file, or the next garbage collection warns about it
     to_file = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=4, encoding="utf-8")
     private_file(path)
     to_file.setFormatter(JsonLinesFormatter())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import unicodedata
 
 import pypdfium2 as pdfium
@@ -14,6 +13,7 @@ from kenning.core.domain.documents import Document, make_blocks
 from kenning.core.errors import FileSkipped, FileUnreadable
 from kenning.core.ingest.loaders.decoding import title_from_path
 from kenning.core.ingest.loaders.pdf_hidden import visible_text
+from kenning.core.ingest.pdfium_lock import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +22,6 @@ DAMAGED_REASON = "PDF is damaged or truncated"
 NOT_PDF_REASON = "not a PDF (the file's content is not PDF data)"
 NO_TEXT_REASON = "no extractable text (scanned? OCR not supported)"
 
-# PDFium keeps global state and is not thread-safe: every call into it holds this lock.
-_PDFIUM_LOCK = threading.Lock()
 _SIGNATURE_WINDOW = 1024  # the spec allows junk before "%PDF-"; readers accept it within the first KiB
 
 # PDFium marks a word hyphenated at a line break with U+0002 (older builds) or U+FFFE (newer ones),
@@ -59,7 +57,7 @@ class PdfLoader:
     def load(self, path: str, data: bytes) -> Document:
         if not self.sniff(data):
             raise FileUnreadable(NOT_PDF_REASON)
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             title, pages, hidden_chars = _extract(data)
         parts: list[tuple[str, int | None, tuple[str, ...]]] = [
             (text, number, ()) for number, text in enumerate(pages, start=1)
