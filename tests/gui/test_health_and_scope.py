@@ -81,7 +81,7 @@ def test_a_document_scope_chip_limits_the_answer_to_that_document(
     bar = window.chat_panel.scope_bar
     assert [chip.text() for chip in bar.chips] == ["Only: curl-http-cookies.md  ✕"]
 
-    qtbot.waitUntil(lambda: not window.chat.busy)  # the first answer is being saved
+    qtbot.waitUntil(window.chat_panel.send_button.isEnabled)  # the first answer is being saved
     scoped = ask(qtbot, window, "How long may a browser cache an image or keep a cookie?")
     assert scoped.status is AnswerStatus.ANSWERED
     assert scoped.sources and {s.path for s in scoped.sources} == {cookies}
