@@ -87,6 +87,8 @@ class HealthView(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.buttons: dict[str, QPushButton] = {}
@@ -151,8 +153,8 @@ class HealthView(QDialog):
                 item.setToolTip(row.path if column == 0 else (row.detail or text))
                 self.table.setItem(index, column, item)
         self.table.setSortingEnabled(True)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
+        for column in (0, 1, 3, 4, 5, 6):
+            self.table.resizeColumnToContents(column)
         self._apply_filter()
 
     def _on_error(self, exc: BaseException) -> None:

@@ -105,13 +105,13 @@ class SourceCard(QFrame):
         only_button.clicked.connect(lambda: self.scope_requested.emit(hit.path))
 
         actions = QHBoxLayout()
-        actions.addWidget(scores, 1)
+        actions.addWidget(only_button)
+        actions.addStretch(1)
         actions.addWidget(open_button)
         actions.addWidget(reveal_button)
-        actions.addWidget(only_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(3)
-        for widget in (title, folder, location, passage):
+        for widget in (title, folder, location, passage, scores):
             layout.addWidget(widget)
         layout.addLayout(actions)
         self.set_selected(False)

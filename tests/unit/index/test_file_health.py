@@ -69,7 +69,7 @@ def test_every_file_gets_a_state_and_a_reason(health: Any) -> None:
     assert state("scan.pdf") == (FileState.PARTIAL, "1 of 2 pages have no text layer (scanned?)")
     assert state("readings.csv")[0] is FileState.PARTIAL
     assert "only the first 5 rows" in state("readings.csv")[1]
-    assert state("later.md") == (FileState.PENDING, "not indexed yet")
+    assert state("later.md") == (FileState.PENDING, "new or changed: waiting for the indexer")
 
 
 def test_status_report_lists_files_with_counts_per_state(health: Any) -> None:

@@ -115,7 +115,7 @@ def _unrecorded(
                 yield HealthRow(
                     path=display_path(entry.path),
                     state=FileState.PENDING,
-                    reason="not indexed yet",
+                    reason="new or changed: waiting for the indexer",
                     size=st.st_size,
                     modified=st.st_mtime,
                 )
