@@ -3,14 +3,14 @@ indexing controller (the writer thread), Exclude through the settings, Ask throu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from kenning.core.settings import Settings
 from kenning.ui.exclude_files import exclude_files
 from kenning.ui.health_view import HealthView
 
-if TYPE_CHECKING:
-    from kenning.ui.main_window import MainWindow
+# The main window is passed in (as Any: importing its module here would make a cycle).
+MainWindow = Any
 
 
 def connect_health_and_scope(window: MainWindow) -> None:
@@ -25,7 +25,7 @@ def connect_health_and_scope(window: MainWindow) -> None:
 
 def open_health_view(window: MainWindow) -> HealthView:
     """Show the health view (one per window: a second request raises the open one)."""
-    existing = window.findChild(HealthView)
+    existing: HealthView | None = window.findChild(HealthView)
     if existing is not None and existing.isVisible():
         existing.raise_()
         existing.refresh()
