@@ -83,6 +83,24 @@ def grab_dialog(app: QApplication, window: MainWindow, opener: Callable[[], None
     dialog.close()
 
 
+def render_health_and_scope(app: QApplication, window: MainWindow, docs: Path) -> None:
+    """The index health view, and an answer limited to one document (the scope chips)."""
+    from kenning.ui.health_flow import open_health_view
+
+    view = open_health_view(window)
+    view.resize(1000, 520)
+    pump(app, lambda: len(view.rows) >= 8, 60)
+    save(view, "12-index-health")
+    view.close()
+    window.modes.setCurrentIndex(0)
+    window.chat_panel.scope_bar.only_documents([str(docs / "curl-http-cookies.md")])
+    window.chat.ask("How do cookies get sent back to a server?")
+    count = len(window.chat.answers)
+    pump(app, lambda: len(window.chat.answers) == count + 1 or window.chat.busy, 10)
+    pump(app, lambda: not window.chat.busy and window.chat_panel.send_button.isEnabled(), 120)
+    save(window, "13-scope-chips")
+
+
 def main() -> None:
     app = application()
     apply_theme(app, "light")
@@ -101,8 +119,18 @@ def main() -> None:
         # 2. Indexing.
         docs = work / "Documents"
         shutil.copytree(REPO / "resources" / "sample-docs", docs)
+        # what the index health view explains: a photo (unsupported) and a file an ignore rule skips
+        (docs / "holiday.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(4_000))
+        (docs / "draft.tmp").write_text("half-written")
         window = open_window(app, work / "data", fake.url)
         window.indexing.add_folder(str(docs))
+        if "--only-health" in sys.argv:  # just the index health and scope shots
+            stats = lambda: window.indexing.views[0].stats if window.indexing.views else None  # noqa: E731
+            pump(app, lambda: stats() is not None and stats().indexed >= 5 and not window.indexing.busy, 600)
+            pump(app, lambda: window.services.ollama_state.running, 20)
+            render_health_and_scope(app, window, docs)
+            window.close()
+            return
         pump(
             app,
             lambda: (
@@ -167,7 +195,7 @@ def main() -> None:
             pump(app, lambda count=count: len(evaluate.runs) == count + 1, 300)
         evaluate.table.setCurrentCell(4, 0)
         evaluate.compare_button.click()
-        save(window, "12-evaluate")
+        save(window, "14-evaluate")
         window.modes.setCurrentIndex(0)
 
         # 5c. A settings file with a mistake: named above the chat, the default used.
@@ -177,13 +205,15 @@ def main() -> None:
                 "expected a number; using the default (50.0)."
             ]
         )
-        save(window, "13-settings-notice")
+        save(window, "15-settings-notice")
         window.settings_notice.hide()
 
         # 6. Dialogs.
         grab_dialog(app, window, window._on_models, "08-models")
         grab_dialog(app, window, window._on_settings, "09-settings")
         grab_dialog(app, window, window._on_about, "10-about")
+
+        render_health_and_scope(app, window, docs)
 
         # 7. Dark theme.
         apply_theme(app, "dark")

@@ -7,16 +7,18 @@ import sys
 
 from kenning.cli.context import apply_model_options, open_workspace
 from kenning.cli.output import emit_json, say
+from kenning.cli.scope_options import scope_from_args
 from kenning.cli.search_command import read_lines
 from kenning.core.answer.answerer import Answerer
 from kenning.core.domain.answers import Answer, Done, Token
 from kenning.core.domain.json_shapes import answer_json
 from kenning.core.errors import KenningError, UsageError
+from kenning.core.search.scope import Scope
 
 
-def _ask(answerer: Answerer, question: str, *, stream_to_terminal: bool) -> Answer:
+def _ask(answerer: Answerer, question: str, *, stream_to_terminal: bool, scope: Scope | None) -> Answer:
     final: Answer | None = None
-    for event in answerer.ask(question):
+    for event in answerer.ask(question, scope=scope):
         if isinstance(event, Token) and stream_to_terminal:
             sys.stdout.write(event.text)
             sys.stdout.flush()
@@ -54,12 +56,13 @@ def run(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     apply_model_options(workspace, args)
     answerer = workspace.answerer(use_model=not args.no_llm)
+    scope = scope_from_args(args)
     if args.from_file:
         for question in read_lines(args.from_file):
-            emit_json(answer_json(_answer_or_error(answerer, question)), line=True)
+            emit_json(answer_json(_answer_or_error(answerer, question, scope)), line=True)
         return 0
     stream = not args.json and sys.stdout.isatty()
-    answer = _ask(answerer, args.question, stream_to_terminal=stream)
+    answer = _ask(answerer, args.question, stream_to_terminal=stream, scope=scope)
     if args.json:
         emit_json(answer_json(answer))
     else:
@@ -67,12 +70,12 @@ def run(args: argparse.Namespace) -> int:
     return 0 if answer.status.value != "error" else 1
 
 
-def _answer_or_error(answerer: Answerer, question: str) -> Answer:
+def _answer_or_error(answerer: Answerer, question: str, scope: Scope | None) -> Answer:
     """In a batch, one failing question becomes an error line; the rest still run."""
     from kenning.core.domain.answers import AnswerStatus
 
     try:
-        return _ask(answerer, question, stream_to_terminal=False)
+        return _ask(answerer, question, stream_to_terminal=False, scope=scope)
     except KenningError as exc:
         return Answer(
             question=question, status=AnswerStatus.ERROR, text="", error=exc.message, next_step=exc.next_step

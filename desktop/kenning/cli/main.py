@@ -11,6 +11,7 @@ from pathlib import Path
 from kenning import paths
 from kenning.cli.context import DATA_DIR_HELP, add_common_options, add_model_options
 from kenning.cli.output import emit_json, warn
+from kenning.cli.scope_options import add_scope_options
 from kenning.core.errors import KenningError, UsageError
 from kenning.core.observe.log_setup import configure_logging, level_from_env
 from kenning.core.observe.offline import go_offline
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="?", default="")
     search.add_argument("--from", dest="from_file", metavar="FILE", help="one query per line ('-' for stdin)")
     search.add_argument("--k", type=int, default=10, help="passages to return (default 10)")
+    add_scope_options(search)
     add_common_options(search)
 
     ask = commands.add_parser("ask", help="answer a question from your documents, with cited sources")
@@ -72,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--from", dest="from_file", metavar="FILE", help="one question per line ('-' for stdin)")
     add_model_options(ask)
     ask.add_argument("--no-llm", action="store_true", help="answer from the passages alone, without a model")
+    add_scope_options(ask)
     add_common_options(ask)
 
     doctor = commands.add_parser(
@@ -108,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     add_common_options(calibrate)
 
     status = commands.add_parser("status", help="what the index holds")
+    status.add_argument(
+        "--files", action="store_true", help="every file and its state: searchable, partly, skipped (why)…"
+    )
     add_common_options(status)
 
     mcp = commands.add_parser("mcp", help="serve your documents to MCP clients over stdio (Claude, Cursor)")

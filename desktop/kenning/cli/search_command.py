@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
+from kenning.cli.scope_options import scope_from_args
 from kenning.core.domain.documents import SearchResult
 from kenning.core.domain.json_shapes import result_json
 from kenning.core.errors import UsageError
@@ -39,11 +40,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("Give either a QUERY or --from FILE.")
     workspace = open_workspace(args)
     retriever = workspace.retriever
+    scope = scope_from_args(args)
     if args.from_file:
         for query in read_lines(args.from_file):
-            emit_json(result_json(retriever.search(query, k=args.k)), line=True)
+            emit_json(result_json(retriever.search(query, k=args.k, scope=scope)), line=True)
         return 0
-    result = retriever.search(args.query, k=args.k)
+    result = retriever.search(args.query, k=args.k, scope=scope)
     if args.json:
         emit_json(result_json(result))
     else:

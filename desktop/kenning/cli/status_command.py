@@ -9,7 +9,7 @@ from kenning.cli.output import emit_json, say
 
 
 def run(args: argparse.Namespace) -> int:
-    document = open_workspace(args).status_report()
+    document = open_workspace(args).status_report(files=args.files)
     if args.json:
         emit_json(document)
         return 0
@@ -19,6 +19,11 @@ def run(args: argparse.Namespace) -> int:
     say(f"Chunks:     {document['chunks']}")
     say(f"Model:      {document['embed_model']}")
     say(f"Index size: {document['index_bytes'] / 1_000_000:.1f} MB")
+    if args.files:
+        for row in document["file_rows"]:
+            reason = f" ({row['reason']})" if row["reason"] else ""
+            say(f"  {row['state']:<15} {row['path']}{reason}")
+        return 0
     for p in document["errors"]:
         say(f"  {p['status']}: {p['path']}: {p['reason']}")
     return 0

@@ -7,12 +7,14 @@ actually has to be embedded, so an unchanged re-index or a status query stays fa
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kenning import paths
+from kenning.core.domain.file_health import HealthRow
 from kenning.core.domain.json_shapes import status_json
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.embedding_models import ModelLocation, locate_model
@@ -165,16 +167,29 @@ class Workspace:
             traces=self.traces,
         )
 
-    def status_report(self) -> dict[str, Any]:
-        """What the index holds (the `kenning status --json` document)."""
+    def status_report(self, *, files: bool = False) -> dict[str, Any]:
+        """What the index holds (the `kenning status --json` document); `files`: every file's row."""
         store = self.store
         return status_json(
+            files=self.health_rows() if files else None,
             data_dir=str(self.data_dir),
             records=store.file_records().values(),
             chunks=store.count_chunks(),
             embed_model=store.embed_model or self.settings.embedding.model,
             index_bytes=store.size_bytes(),
         )
+
+    def health_rows(self, flagged: Mapping[str, int] | None = None) -> list[HealthRow]:
+        """Every file under the watched folders and what became of it (the index health view)."""
+        from kenning.core.index.file_health import health_rows
+        from kenning.core.watch.folder_list import FolderList
+
+        records = self.store.file_records()
+        listed = [f.path for f in FolderList(paths.folders_file(self.data_dir)).load()]
+        roots = sorted(set(listed) | {r.root for r in records.values() if r.root})
+        s = self.settings.index
+        rules = IgnoreRules(s.ignore, excluded_dirs=[self.data_dir])
+        return health_rows(records.values(), roots, rules, follow_symlinks=s.follow_symlinks, flagged=flagged)
 
     def rebuild_index(self) -> Path | None:
         """Set the index directory aside (damaged, or built by another model) and start a fresh one.

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kenning.core.domain.answers import Answer, AnswerStatus, Done, Retrieved, Token, Turn
 from kenning.core.errors import KenningError
+from kenning.core.search.scope import Scope
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle
 
@@ -61,6 +62,7 @@ class ChatController(QObject):
         self._streaming_into: int | None = None  # the conversation that stream's answer belongs to
         self.conversation_id: int | None = None
         self.answers: list[Answer] = []
+        self.scope: Scope | None = None  # where the next questions may look; None: everywhere
 
     @property
     def busy(self) -> bool:
@@ -79,11 +81,12 @@ class ChatController(QObject):
         )
         conversation_id = self.conversation_id
         services = self._services
+        scope = self.scope
 
         def work(cancel: threading.Event) -> Generator[Any, None, int | None]:
             answerer = workspace.answerer(use_model=use_model)
             final: Answer | None = None
-            for event in answerer.ask(question, history, cancel=cancel):
+            for event in answerer.ask(question, history, cancel=cancel, scope=scope):
                 if isinstance(event, Done):
                     final = event.answer
                 yield event
@@ -110,6 +113,9 @@ class ChatController(QObject):
             on_error=partial(self._on_error, stream),
         )
         self.busy_changed.emit(True)
+
+    def set_scope(self, scope: Scope) -> None:
+        self.scope = None if scope.everything else scope
 
     def stop(self) -> None:
         if self._running is not None:

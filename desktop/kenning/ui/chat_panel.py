@@ -10,6 +10,7 @@ from kenning.core.domain.answers import Answer
 from kenning.core.domain.documents import Hit
 from kenning.ui.error_text import UserMessage
 from kenning.ui.question_box import QuestionBox
+from kenning.ui.scope_bar import ScopeBar
 from kenning.ui.transcript_markdown import PendingTurn, parse_cite_url, transcript_markdown
 
 RENDER_EVERY_MS = 50  # streamed tokens are drawn at most this often, so long answers stay smooth
@@ -40,6 +41,7 @@ class ChatPanel(QWidget):
         self.transcript.document().setDocumentMargin(14)
         self.transcript.setPlaceholderText("Ask a question: the answer cites the passages it comes from.")
 
+        self.scope_bar = ScopeBar(self)
         self.question = QuestionBox(self)
         self.question.submitted.connect(self._on_submitted)
         self.send_button = QPushButton("Send", self)
@@ -71,6 +73,7 @@ class ChatPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.transcript, 1)
         layout.addLayout(footer)
+        layout.addWidget(self.scope_bar)
         layout.addLayout(row)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)

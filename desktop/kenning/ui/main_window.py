@@ -29,6 +29,7 @@ from kenning.ui.conversation_list import ConversationList
 from kenning.ui.details_panel import AnswerDetailsPanel
 from kenning.ui.error_text import UserMessage
 from kenning.ui.folders_panel import FoldersPanel, dropped_folders
+from kenning.ui.health_flow import connect_health_and_scope, open_health_view
 from kenning.ui.indexing import FolderView, IndexingController, IndexProgress, report_summary
 from kenning.ui.inspector_panel import InspectorPanel
 from kenning.ui.lazy_views import LazyViews
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         self.folders.pause_toggled.connect(ix.set_paused)
         self.folders.remove_requested.connect(ix.remove_folder)
         self.folders.problems_requested.connect(self._on_show_problems)
+        connect_health_and_scope(self)
         self.welcome.add_requested.connect(self._on_add_folder_dialog)
         self.welcome.samples_requested.connect(
             lambda: ix.add_folder(str(paths.resources_dir() / "sample-docs"))
@@ -274,6 +276,7 @@ class MainWindow(QMainWindow):
             return
         dialog = ProblemsDialog(path, view.stats.problems, self)
         dialog.retry_requested.connect(lambda files: self.indexing.retry(files, path))
+        dialog.health_requested.connect(lambda: open_health_view(self))
         dialog.open()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

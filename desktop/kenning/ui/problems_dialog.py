@@ -23,9 +23,11 @@ from kenning.core.domain.documents import FileIssue
 class ProblemsDialog(QDialog):
     """Signals:
     retry_requested(list[str]): the chosen files (all when none is selected) should be read again.
+    health_requested(): show every file and its state (the index health view).
     """
 
     retry_requested = Signal(object)
+    health_requested = Signal()
 
     def __init__(self, folder: str, problems: Sequence[FileIssue], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +55,9 @@ class ProblemsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         retry = buttons.addButton("Retry", QDialogButtonBox.ButtonRole.ActionRole)
         retry.clicked.connect(self._on_retry)
+        every_file = buttons.addButton("All files…", QDialogButtonBox.ButtonRole.ActionRole)
+        every_file.setToolTip("Every file and its state: searchable, skipped (why), failed")
+        every_file.clicked.connect(self.health_requested.emit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

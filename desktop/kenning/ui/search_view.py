@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kenning.core.domain.documents import SearchResult
+from kenning.core.search.scope import Scope
 from kenning.ui.services import AppServices
 from kenning.ui.source_cards import SourceCardList
 from kenning.ui.source_viewer import SourceViewer
@@ -19,6 +20,7 @@ class SearchView(QWidget):
     """
 
     searched = Signal(object)
+    health_requested = Signal()
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +33,14 @@ class SearchView(QWidget):
         button.clicked.connect(self.run_search)
         self.status = QLabel(self)
         self.status.setProperty("role", "muted")
+        self.scope_note = QLabel(self)
+        self.scope_note.setProperty("role", "muted")
+        self.scope_note.hide()
+        why = QLabel('<a href="health">Why isn\'t my file found?</a>', self)
+        why.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        why.linkActivated.connect(lambda _link: self.health_requested.emit())
+        self.why_link = why
+        self.scope: Scope | None = None  # the chat's scope: searches look where questions look
         self.results = SourceCardList(self, empty_text="Type a query and press Enter.")
         self.viewer = SourceViewer(services.readers, self)
         self.results.chosen.connect(self._on_chosen)
@@ -39,7 +49,11 @@ class SearchView(QWidget):
         top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.scope_note)
+        status_row.addWidget(why)
+        layout.addLayout(status_row)
         layout.addWidget(self.results, 3)
         layout.addWidget(self.viewer, 2)
         self._result: SearchResult | None = None
@@ -53,12 +67,18 @@ class SearchView(QWidget):
             self.status.setText("The index is still opening…")
             return
         k = workspace.settings.search.k
+        scope = self.scope
         self.status.setText("Searching…")
 
         def search(cancel: threading.Event) -> SearchResult:
-            return workspace.retriever.search(text, k=k)
+            return workspace.retriever.search(text, k=k, scope=scope)
 
         self._services.readers.submit("search", search, on_done=self._on_result, on_error=self._on_error)
+
+    def set_scope(self, scope: Scope) -> None:
+        self.scope = None if scope.everything else scope
+        self.scope_note.setText("Searching only the chosen scope" if self.scope else "")
+        self.scope_note.setVisible(self.scope is not None)
 
     def _on_result(self, result: SearchResult) -> None:
         self._result = result

@@ -67,9 +67,11 @@ def show_in_folder(path: str) -> None:
 class SourceCard(QFrame):
     """Signals:
     chosen(int): the card was clicked; carries its source number.
+    scope_requested(str): "Ask only this document" was pressed; carries the file's path.
     """
 
     chosen = Signal(int)
+    scope_requested = Signal(str)
 
     def __init__(self, n: int, hit: Hit, query: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,14 +100,18 @@ class SourceCard(QFrame):
         open_button.clicked.connect(lambda: open_file(hit.path))
         reveal_button = QPushButton("Show in folder", self)
         reveal_button.clicked.connect(lambda: show_in_folder(hit.path))
+        only_button = QPushButton("Ask only this document", self)
+        only_button.setToolTip("Limit the next questions (and searches) to this file")
+        only_button.clicked.connect(lambda: self.scope_requested.emit(hit.path))
 
         actions = QHBoxLayout()
-        actions.addWidget(scores, 1)
+        actions.addWidget(only_button)
+        actions.addStretch(1)
         actions.addWidget(open_button)
         actions.addWidget(reveal_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(3)
-        for widget in (title, folder, location, passage):
+        for widget in (title, folder, location, passage, scores):
             layout.addWidget(widget)
         layout.addLayout(actions)
         self.set_selected(False)
@@ -129,9 +135,11 @@ class SourceCard(QFrame):
 class SourceCardList(QScrollArea):
     """Signals:
     chosen(int): a card was clicked (source number).
+    scope_requested(str): a card's "Ask only this document" was pressed (the file's path).
     """
 
     chosen = Signal(int)
+    scope_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, empty_text: str = "No sources yet.") -> None:
         super().__init__(parent)
@@ -158,6 +166,7 @@ class SourceCardList(QScrollArea):
         for n, hit in enumerate(hits, start=1):
             card = SourceCard(n, hit, query, self._body)
             card.chosen.connect(self._on_chosen)
+            card.scope_requested.connect(self.scope_requested)
             self._layout.insertWidget(self._layout.count() - 1, card)
             self.cards.append(card)
 

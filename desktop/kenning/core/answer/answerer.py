@@ -34,6 +34,7 @@ from kenning.core.observe.trace_store import TraceStore
 from kenning.core.search.not_found_gate import judge
 from kenning.core.search.query_rewrite import rewrite_query
 from kenning.core.search.retriever import Retriever
+from kenning.core.search.scope import Scope
 from kenning.core.settings import AnswerSettings
 from kenning.core.validate.citations import check_citations
 
@@ -70,8 +71,14 @@ class Answerer:
         self._model_cache: dict[str, tuple[float, _ModelSummary]] = {}
 
     def ask(
-        self, question: str, history: Sequence[Turn] = (), cancel: threading.Event | None = None
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        cancel: threading.Event | None = None,
+        *,
+        scope: Scope | None = None,
     ) -> Iterator[AskEvent]:
+        """Answer `question`, from passages of files in `scope` only when one is given."""
         cancel = cancel or threading.Event()
         timer = StageTimer()
         trace = Trace(started_at=time.time())
@@ -82,7 +89,7 @@ class Answerer:
             with timer.stage("rewrite"):
                 query = rewrite_query(question, history, self._ask_briefly if self.chat else None)
         answer.standalone_query = query
-        result = self.retriever.search(query, k=self.settings.k)
+        result = self.retriever.search(query, k=self.settings.k, scope=scope)
         timer.add("embed", result.timings_ms.get("embed", 0.0))
         timer.add("retrieve", sum(result.timings_ms.get(s, 0.0) for s in ("vector", "text", "fuse")))
         hits = list(result.hits)

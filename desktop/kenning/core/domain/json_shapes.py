@@ -6,11 +6,12 @@ One definition for every face that prints them: the command line's `--json`, the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kenning.core.domain.answers import Answer
 from kenning.core.domain.documents import FileRecord, FileStatus, Hit, SearchResult
+from kenning.core.domain.file_health import FileState, HealthRow
 
 
 def hit_json(h: Hit, rank: int | None = None) -> dict[str, Any]:
@@ -75,8 +76,10 @@ def status_json(
     chunks: int,
     embed_model: str,
     index_bytes: int,
+    files: Sequence[HealthRow] | None = None,
 ) -> dict[str, Any]:
-    """What the index holds, and which files could not be indexed and why."""
+    """What the index holds, and which files could not be indexed and why; with `files`, every
+    file's health row and a count per state."""
     records = list(records)
     # Unsupported files (photos, archives) are skipped on purpose: counted elsewhere, not problems.
     quiet = (FileStatus.INDEXED, FileStatus.UNSUPPORTED)
@@ -89,4 +92,11 @@ def status_json(
         "errors": [{"path": r.path, "reason": r.error, "status": r.status.value} for r in problems],
         "embed_model": embed_model,
         "index_bytes": index_bytes,
-    }
+    } | ({} if files is None else _files_json(files))
+
+
+def _files_json(files: Sequence[HealthRow]) -> dict[str, Any]:
+    counts = {state.value: 0 for state in FileState}
+    for row in files:
+        counts[row.state.value] += 1
+    return {"states": counts, "file_rows": [row.to_json() for row in files]}

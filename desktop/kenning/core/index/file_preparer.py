@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
-from kenning.core.domain.documents import FileRecord, FileStatus
+from kenning.core.domain.documents import Document, FileRecord, FileStatus
 from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable, FileUnsupported
 from kenning.core.index.plan import Prepared, RenameFinder
 from kenning.core.ingest.chunker import Chunker
@@ -60,7 +60,7 @@ class FilePreparer:
             doc = load_document(f.path, content.data)
             prepared.loader = doc.loader
             prepared.pages = doc.pages or 0
-            prepared.notes = doc.notes
+            prepared.notes = doc.notes + left_out_notes(doc)
             prepared.chunks = self.chunker.chunk(doc)
             if not prepared.chunks:
                 raise FileSkipped("no text to index")
@@ -69,6 +69,19 @@ class FilePreparer:
         except (MemoryError, RecursionError) as exc:
             prepared.problem = FileUnreadable(f"the file is too complex to read ({type(exc).__name__})")
         return prepared
+
+
+def left_out_notes(doc: Document) -> tuple[str, ...]:
+    """What the index health view reports beside the loader's own notes: pages without text
+    (scanned images, most often) and hidden text left out."""
+    notes = []
+    if doc.pages and any(b.page is not None for b in doc.blocks):
+        empty = doc.pages - len({b.page for b in doc.blocks if b.page is not None})
+        if empty > 0:
+            notes.append(f"{empty} of {doc.pages} pages have no text layer (scanned?)")
+    if doc.hidden_chars:
+        notes.append(f"{doc.hidden_chars:,} characters of hidden text left out")
+    return tuple(notes)
 
 
 def prepare_in_background(

@@ -159,6 +159,16 @@ class Store:
         rows = self._tables[FILES].to_arrow().to_pylist()
         return {r["path"]: record_from_row(r) for r in rows}
 
+    def paths_modified(self, start_ns: int | None, end_ns: int | None) -> list[str]:
+        """Files with chunks whose modification time lies in [start_ns, end_ns): a dated scope."""
+        conditions = ["chunks > 0"]
+        if start_ns is not None:
+            conditions.append(f"mtime_ns >= {int(start_ns)}")
+        if end_ns is not None:
+            conditions.append(f"mtime_ns < {int(end_ns)}")
+        rows = self._tables[FILES].search().where(" AND ".join(conditions)).select(["path"]).limit(None)
+        return [str(p) for p in rows.to_arrow().column("path").to_pylist()]
+
     def vectors_for(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors by text hash: the embeddings an edit or a move can reuse."""
         table = self._tables.get(CHUNKS)

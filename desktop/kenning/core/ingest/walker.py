@@ -37,6 +37,10 @@ class IgnoreRules:
     def ignores_name(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, p) for p in self.patterns)
 
+    def pattern_for(self, name: str) -> str | None:
+        """The first pattern that ignores `name` (to say which rule skipped a file), or None."""
+        return next((p for p in self.patterns if fnmatch.fnmatchcase(name, p)), None)
+
     def ignores_dir(self, path: str) -> bool:
         return os.path.normcase(path) in self.excluded
 

@@ -68,7 +68,10 @@ class Retriever:
         # Vectors from another model would rank by noise (or fail on a dimension mismatch): refuse.
         self.store.check_embedding(self.embedder.model_id)
 
-        where = scope.where() if scope is not None else None
+        where = None
+        if scope is not None:
+            dated = self.store.paths_modified(*scope.mtime_range_ns()) if scope.dated else None
+            where = scope.where(dated)
         mark = time.perf_counter()
         vector = self.embedder.embed_query(query)
         timings["embed"] = _ms(mark)
