@@ -186,12 +186,20 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     return status_command.run
 
 
-_COMMANDS = frozenset({"index", "search", "ask", "doctor", "watch", "status", "gui"})
 _OWN_OPTIONS = frozenset({"-h", "--help", "--version", "--self-test"})  # need no command
 
 
-def _names_command(words: Sequence[str]) -> bool:
-    return any(word in _COMMANDS or word in _OWN_OPTIONS for word in words)
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    """Every subcommand the parser knows, read from the parser itself so none is ever left out."""
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _names_command(parser: argparse.ArgumentParser, words: Sequence[str]) -> bool:
+    commands = _command_names(parser)
+    return any(word in commands or word in _OWN_OPTIONS for word in words)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     restrict_new_files()
     parser = _parser()
     words = list(sys.argv[1:] if argv is None else argv)
-    if not _names_command(words):  # the window, with every option given (`kenning --data-dir D`)
+    if not _names_command(parser, words):  # the window, with every option given (`kenning --data-dir D`)
         words = ["gui", *words]
     try:
         args = parser.parse_args(words)

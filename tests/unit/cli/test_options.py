@@ -44,3 +44,10 @@ def test_an_unknown_option_is_a_usage_error(opened: list[argparse.Namespace]) ->
     assert main(["--no-such-option"]) == 2
     assert main(["status", "--no-such-option"]) == 2
     assert opened == []
+
+
+def test_every_command_is_recognised_as_a_command_not_a_window_option() -> None:
+    from kenning.cli.main import _command_names, _parser
+
+    names = _command_names(_parser())
+    assert {"index", "search", "ask", "eval", "calibrate", "mcp", "serve", "status", "watch", "gui"} <= names
