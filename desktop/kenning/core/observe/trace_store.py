@@ -176,7 +176,8 @@ class TraceStore:
         self._create()
         with connect(self.path) as db:
             up, down = db.execute(
-                "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0) FROM feedback WHERE at >= ?",
+                "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0) FROM feedback"
+                " WHERE at >= ?",
                 (time.time() - days * 86400,),
             ).fetchone()
         return int(up), int(down)
