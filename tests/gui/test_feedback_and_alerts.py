@@ -62,8 +62,10 @@ def _drifting_store(path: Path) -> TraceStore:
                            status="answered", id=f"old{n}", question=f"old {n}", verified=True))  # fmt: skip
     for n in range(6):  # today: most answers found nothing
         status = "not_found" if n < 4 else "answered"
+        verified = None if n < 4 else True
+        question = f"Where is the VPN guide {n}?"
         store.append(Trace(timings_ms={"total": 900.0}, started_at=now - 600 * (n + 1), status=status,
-                           id=f"new{n}", question=f"Where is the VPN guide {n}?", verified=None if n < 4 else True))  # fmt: skip
+                           id=f"new{n}", question=question, verified=verified))  # fmt: skip
     return store
 
 
