@@ -40,7 +40,7 @@ def test_status_json_lists_alerts_with_their_answers(tmp_path: Path) -> None:
     assert alert["answers"][0]["question"] == "What is HSTS 1?"
 
     text = kenning("status", "--data-dir", str(data))
-    assert "👎 answers rose over the last day: 0% → 50% (+50 points)" in text.stdout
+    assert "Answers rated not helpful (👎) rose over the last day: 0% → 50% (+50 points)" in text.stdout
     assert "What is HSTS 3?" in text.stdout
 
 

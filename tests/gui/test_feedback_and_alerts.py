@@ -32,7 +32,7 @@ def test_thumbs_down_with_a_reason_is_stored_and_counted(
     assert answer.trace.id and answer.trace.verified is not None
     panel = window.chat_panel
     markdown = panel.transcript.toMarkdown()
-    assert "👍" in panel.transcript.toPlainText() and "rate:0:down" in markdown
+    assert "👍 Helpful" in panel.transcript.toPlainText() and "rate:0:down" in markdown
 
     panel.transcript.anchorClicked.emit(QUrl("rate:0:down"))
     dialog = panel.findChild(QInputDialog)
@@ -40,7 +40,7 @@ def test_thumbs_down_with_a_reason_is_stored_and_counted(
     dialog.setTextValue("it cited the cookie page")
     with qtbot.waitSignal(window.chat.feedback_saved, timeout=10_000):
         dialog.accept()
-    assert "👎 not helpful" in panel.transcript.toPlainText()
+    assert "👎 you found it not helpful" in panel.transcript.toPlainText()
     traces = window.services.workspace.traces  # type: ignore[union-attr]
     assert traces.feedback_for(answer.trace.id) == (THUMBS_DOWN, "it cited the cookie page")
 
@@ -50,8 +50,8 @@ def test_thumbs_down_with_a_reason_is_stored_and_counted(
     qtbot.waitUntil(
         lambda: dashboard.summary is not None and dashboard.summary.thumbs_down == 1, timeout=10_000
     )
-    assert dashboard.feedback.value.text() == "👍 0  👎 1"
-    assert dashboard.feedback.note.text() == "0% of rated answers helped"
+    assert dashboard.feedback.value.text() == "0% helpful"
+    assert dashboard.feedback.note.text() == "👍 0 helpful · 👎 1 not helpful"
 
 
 def _drifting_store(path: Path) -> TraceStore:

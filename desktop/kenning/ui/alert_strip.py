@@ -28,7 +28,7 @@ class AlertStrip(QFrame):
         self._column.addWidget(self.heading)
         self.answers = QListWidget()
         self.answers.setAccessibleName("Answers behind the alert")
-        self.answers.setMaximumHeight(160)
+        self.answers.setMaximumHeight(110)
         self.answers.hide()
         self._column.addWidget(self.answers)
         self.hide()

@@ -165,8 +165,8 @@ class DashboardView(QWidget):
         )
         rate = summary.feedback_rate
         self.feedback.set(
-            f"👍 {summary.thumbs_up}  👎 {summary.thumbs_down}",
-            "no answers rated yet" if rate is None else f"{rate:.0%} of rated answers helped",
+            "—" if rate is None else f"{rate:.0%} helpful",
+            f"👍 {summary.thumbs_up} helpful · 👎 {summary.thumbs_down} not helpful",
         )
         self._show_latency(summary.percentiles)
         days = _day_labels(summary)

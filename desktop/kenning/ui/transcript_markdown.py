@@ -38,8 +38,10 @@ def _rating_links(answer: Answer, turn: int, rating: int | None) -> str:
     if not answer.trace.id:
         return ""
     if rating is not None:
-        return ("👍 helpful" if rating > 0 else "👎 not helpful") + f" ([change]({rate_url(turn, -rating)}))"
-    return f"[👍]({rate_url(turn, 1)}) [👎]({rate_url(turn, -1)})"
+        return (
+            "👍 you found it helpful" if rating > 0 else "👎 you found it not helpful"
+        ) + f" ([change]({rate_url(turn, -rating)}))"
+    return f"[👍 Helpful]({rate_url(turn, 1)}) [👎 Not helpful]({rate_url(turn, -1)})"
 
 
 def escape(text: str) -> str:

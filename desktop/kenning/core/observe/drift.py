@@ -83,7 +83,12 @@ _RATES = (
         lambda r: r.verified is not None,
         lambda r: r.verified is False,
     ),
-    _Rate("thumbs_down_rate", "👎 answers", lambda r: True, lambda r: r.rating == THUMBS_DOWN),
+    _Rate(
+        "thumbs_down_rate",
+        "Answers rated not helpful (👎)",
+        lambda r: True,
+        lambda r: r.rating == THUMBS_DOWN,
+    ),
     _Rate("error_rate", "Failed answers", lambda r: True, lambda r: r.status == "error"),
 )
 
