@@ -27,6 +27,7 @@ run: $(STAMP)
 # The app's main states, rendered under Xvfb at 1280x800 (apt-get install -y xvfb).
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python tests/screenshots/render_screenshots.py
+	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python tests/screenshots/render_feedback_screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check desktop tests

@@ -114,3 +114,49 @@ def test_a_new_embedding_engine_takes_effect_without_a_rebuild(
     assert services.workspace is not None and services.workspace.embedder.engine == "bf16"
     assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]  # no rebuild offered
     assert Store(tmp_path / "data" / "index").count_chunks() == before
+
+
+def test_with_a_test_set_the_rebuild_shows_both_runs_and_waits_for_the_user(
+    qtbot: QtBot, tmp_path: Path, embedder: Any
+) -> None:
+    from kenning.core.evaluate.pre_swap import remember_test_set
+    from kenning.core.settings import IndexSettings
+    from kenning.ui.pre_swap_dialog import PreSwapDialog
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("curl-http-cookies.md", "openssh-tunnels.txt"):
+        shutil.copy2(SAMPLE_DOCS / name, docs / name)
+    test_set = tmp_path / "questions.jsonl"
+    test_set.write_text(
+        '{"id": "tunnel", "question": "How do I forward a local port over ssh?", '
+        '"sources": ["openssh-tunnels.txt"]}\n',
+        encoding="utf-8",
+    )
+    remember_test_set(tmp_path / "data" / "evals", test_set)  # as the Evaluate tab does when it runs
+    window = open_window(qtbot, tmp_path / "data", embedder)
+    window.indexing.add_folder(str(docs))
+    qtbot.waitUntil(lambda: indexed_files(window) == 2 and not window.indexing.busy, timeout=120_000)
+    before = Store(tmp_path / "data" / "index").count_chunks()
+
+    smaller = replace(
+        window.services.settings,
+        chunking=ChunkSettings(target_tokens=100, overlap_tokens=16),
+        index=IndexSettings(auto_swap_when_no_worse=False),
+    )
+    window.apply_index_settings(smaller)
+    swaps: list[object] = []
+    window.reindex.swapped.connect(swaps.append)
+    with qtbot.waitSignal(window.reindex.checked, timeout=240_000) as checked:
+        click_in_message_box(qtbot, window, "Rebuild now")
+    check, decision = checked.args
+    assert decision == "ask" and check.live["totals"]["hit@5"] == 1.0
+    dialog = window.reindex.dialog
+    assert isinstance(dialog, PreSwapDialog) and dialog.isVisible()
+    assert "hit@5" in dialog.details.toPlainText()
+    qtbot.waitUntil(lambda: not window.reindex.running, timeout=60_000)
+    assert swaps == [] and Store(tmp_path / "data" / "index").count_chunks() == before  # still waiting
+
+    with qtbot.waitSignal(window.reindex.swapped, timeout=120_000):
+        dialog.switch.click()
+    assert Store(tmp_path / "data" / "index").count_chunks() > before

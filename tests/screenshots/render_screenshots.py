@@ -195,7 +195,7 @@ def main() -> None:
             pump(app, lambda count=count: len(evaluate.runs) == count + 1, 300)
         evaluate.table.setCurrentCell(4, 0)
         evaluate.compare_button.click()
-        save(window, "14-evaluate")
+        save(window, "16-evaluate")
         window.modes.setCurrentIndex(0)
 
         # 5c. A settings file with a mistake: named above the chat, the default used.
@@ -205,7 +205,7 @@ def main() -> None:
                 "expected a number; using the default (50.0)."
             ]
         )
-        save(window, "15-settings-notice")
+        save(window, "17-settings-notice")
         window.settings_notice.hide()
 
         # 6. Dialogs.

@@ -6,10 +6,14 @@ import argparse
 
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
+from kenning.core.observe.drift import check_drift
 
 
 def run(args: argparse.Namespace) -> int:
-    document = open_workspace(args).status_report(files=args.files)
+    workspace = open_workspace(args)
+    document = workspace.status_report(files=args.files)
+    alerts = check_drift(workspace.traces)
+    document["alerts"] = [alert.to_json() for alert in alerts]
     if args.json:
         emit_json(document)
         return 0
@@ -26,4 +30,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for p in document["errors"]:
         say(f"  {p['status']}: {p['path']}: {p['reason']}")
+    say(f"Alerts:     {len(alerts) or 'none'}")
+    for alert in alerts:
+        say(f"  {alert.text}")
+        for answer in alert.answers[:5]:
+            say(f"    {answer.id[:8]}  {answer.question}")
     return 0

@@ -48,6 +48,11 @@ class IndexSettings:
     commit_chunks: int = _describe(
         256, "Chunks embedded between two commits: an interrupted run keeps every commit it made."
     )
+    auto_swap_when_no_worse: bool = _describe(
+        True,
+        "After a rebuild, with a test set chosen in the Evaluate tab: switch to the new index by itself "
+        "when no figure got worse (otherwise Kenning shows both runs and asks).",
+    )
 
 
 @dataclass

@@ -34,6 +34,12 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
     s = settings
     need(s.index.max_file_mb > 0, "index", "max_file_mb", "The largest file size must be above 0 MB.")
     need(all(p.strip() for p in s.index.ignore), "index", "ignore", "Ignore patterns cannot be blank lines.")
+    need(
+        isinstance(s.index.auto_swap_when_no_worse, bool),
+        "index",
+        "auto_swap_when_no_worse",
+        "Switching after a rebuild is true or false.",
+    )
     need(s.chunking.target_tokens >= 16, "chunking", "target_tokens", "Chunks need at least 16 tokens.")
     need(
         0 <= s.chunking.overlap_tokens < s.chunking.target_tokens,

@@ -167,6 +167,17 @@ class Workspace:
             traces=self.traces,
         )
 
+    def evaluation_parts(self, store: Store | None = None) -> tuple[Retriever, Answerer]:
+        """A retriever and a model-free answerer over `store` (default: the live index) that keep no
+        traces: evaluation questions are not the user's answers."""
+        from kenning.core.answer.answerer import Answerer
+
+        s = self.settings.search
+        retriever = Retriever(store or self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k)
+        return retriever, Answerer(
+            retriever, self.embedder, self.token_counter, None, settings=self.settings.answer
+        )
+
     def status_report(self, *, files: bool = False) -> dict[str, Any]:
         """What the index holds (the `kenning status --json` document); `files`: every file's row."""
         store = self.store

@@ -43,6 +43,7 @@ class ChatController(QObject):
     failed(UserMessage): the question could not be answered at all.
     busy_changed(bool): an answer is being produced, or not any more.
     conversations_changed(list[ConversationSummary]): the list of stored conversations changed.
+    feedback_saved(str): the 👍/👎 for this answer id is stored.
     """
 
     conversation_opened = Signal(object)
@@ -53,6 +54,7 @@ class ChatController(QObject):
     failed = Signal(object)
     busy_changed = Signal(bool)
     conversations_changed = Signal(object)
+    feedback_saved = Signal(str)
 
     def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -167,6 +169,19 @@ class ChatController(QObject):
             "list conversations",
             lambda cancel: services.conversations().recent(),
             on_done=self.conversations_changed.emit,
+            on_error=self._on_task_error,
+        )
+
+    def rate(self, answer_id: str, rating: int, reason: str) -> None:
+        """Keep 👍/👎 (and why) with the answer's trace, where the dashboard and alerts count it."""
+        workspace = self._services.workspace
+        if workspace is None or not answer_id:
+            return
+        traces = workspace.traces
+        self._services.readers.submit(
+            "save feedback",
+            lambda cancel: traces.set_feedback(answer_id, rating, reason),
+            on_done=lambda _: self.feedback_saved.emit(answer_id),
             on_error=self._on_task_error,
         )
 

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kenning.core.domain.answers import Answer
 from kenning.core.domain.documents import Hit
 from kenning.ui.error_text import UserMessage
 from kenning.ui.question_box import QuestionBox
 from kenning.ui.scope_bar import ScopeBar
-from kenning.ui.transcript_markdown import PendingTurn, parse_cite_url, transcript_markdown
+from kenning.ui.transcript_markdown import (
+    PendingTurn,
+    parse_cite_url,
+    parse_rate_url,
+    transcript_markdown,
+)
 
 RENDER_EVERY_MS = 50  # streamed tokens are drawn at most this often, so long answers stay smooth
 
@@ -21,15 +34,18 @@ class ChatPanel(QWidget):
     ask(str): the user sent a question.
     stop(): the user pressed Stop or Esc.
     citation_clicked(int, int): turn index and source number of a clicked `[n]`.
+    rated(str, int, str): answer id, 1 (👍) or -1 (👎), and the reason given (may be empty).
     """
 
     ask = Signal(str)
     stop = Signal()
     citation_clicked = Signal(int, int)
+    rated = Signal(str, int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._answers: list[Answer] = []
+        self.ratings: dict[str, int] = {}  # answer id -> 1 / -1, as shown under each answer
         self._pending: PendingTurn | None = None
         self._render_timer = QTimer(self, singleShot=True, interval=RENDER_EVERY_MS)
         self._render_timer.timeout.connect(self._render)
@@ -138,7 +154,7 @@ class ChatPanel(QWidget):
     def _render(self) -> None:
         bar = self.transcript.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 4
-        self.transcript.setMarkdown(transcript_markdown(self._answers, self._pending))
+        self.transcript.setMarkdown(transcript_markdown(self._answers, self._pending, self.ratings))
         if at_bottom or self._pending is not None:
             bar.setValue(bar.maximum())
 
@@ -151,6 +167,27 @@ class ChatPanel(QWidget):
         target = parse_cite_url(url.toString())
         if target is not None:
             self.citation_clicked.emit(*target)
+        rating = parse_rate_url(url.toString())
+        if rating is not None and 0 <= rating[0] < len(self._answers):
+            self._on_rate(self._answers[rating[0]].trace.id, rating[1])
+
+    def _on_rate(self, answer_id: str, rating: int) -> None:
+        self.ratings[answer_id] = rating
+        self._render()
+        if rating > 0:
+            self.rated.emit(answer_id, rating, "")
+            return
+        self.reason_dialog = QInputDialog(self)  # optional: Cancel still records the 👎
+        self.reason_dialog.setWindowTitle("What was wrong? — Kenning")
+        self.reason_dialog.setLabelText("What was wrong with this answer? (optional)")
+        self.reason_dialog.setOkButtonText("Save")
+        self.reason_dialog.setCancelButtonText("Skip")
+        self.reason_dialog.finished.connect(
+            lambda result: self.rated.emit(
+                answer_id, rating, self.reason_dialog.textValue().strip() if result else ""
+            )
+        )
+        self.reason_dialog.open()
 
     def _on_copy(self) -> None:
         if self._answers:

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from kenning.core.observe.drift import Alert, check_drift
 from kenning.core.observe.trace_store import TraceStore
 from kenning.core.observe.trace_summary import TraceSummary, summarize
+from kenning.ui.alert_strip import AlertStrip
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
 from kenning.ui.charts import HorizontalBarChart, TimeSeriesChart
@@ -72,6 +74,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self._runner = runner
         self.summary: TraceSummary | None = None
+        self.alert_strip = AlertStrip()
         self.error_label = ErrorBanner()
         self.status = QLabel("No figures yet.")
         self.status.setProperty("role", "muted")
@@ -80,8 +83,9 @@ class DashboardView(QWidget):
         self.tokens = _Number("Tokens")
         self.local_cost = _Number("Local cost")
         self.saved = _Number("Saved against the cloud")
+        self.feedback = _Number("Feedback")
         numbers = QHBoxLayout()
-        for card in (self.answers, self.tokens, self.local_cost, self.saved):
+        for card in (self.answers, self.tokens, self.local_cost, self.saved, self.feedback):
             numbers.addWidget(card, 1)
 
         self.latency = HorizontalBarChart()
@@ -109,6 +113,7 @@ class DashboardView(QWidget):
 
         page = QWidget()
         column = QVBoxLayout(page)
+        column.addWidget(self.alert_strip)
         column.addWidget(self.error_label)
         column.addWidget(self.status)
         column.addLayout(numbers)
@@ -125,8 +130,8 @@ class DashboardView(QWidget):
         """Read the trace store on a worker and redraw when the figures arrive."""
         self.status.setText("Loading figures…")
 
-        def work(cancel: threading.Event) -> TraceSummary:
-            return summarize(traces, days=DAYS)
+        def work(cancel: threading.Event) -> tuple[TraceSummary, list[Alert]]:
+            return summarize(traces, days=DAYS), check_drift(traces)
 
         self._runner.submit(
             "dashboard figures",
@@ -139,8 +144,10 @@ class DashboardView(QWidget):
         self.status.setText("")
         self.error_label.show_error(exc)
 
-    def _on_summary_ready(self, summary: TraceSummary) -> None:
+    def _on_summary_ready(self, result: tuple[TraceSummary, list[Alert]]) -> None:
+        summary, alerts = result
         self.summary = summary
+        self.alert_strip.show_alerts(alerts)
         self.error_label.hide()
         self.status.setText(
             "" if summary.total_answers else "No answers yet: ask a question and its figures appear here."
@@ -155,6 +162,11 @@ class DashboardView(QWidget):
         self.local_cost.set(format_usd(summary.total_local_usd), f"{energy:.3g} Wh of electricity")
         self.saved.set(
             format_usd(summary.saved_usd), f"cloud equivalent {format_usd(summary.total_cloud_usd)}"
+        )
+        rate = summary.feedback_rate
+        self.feedback.set(
+            "—" if rate is None else f"{rate:.0%} helpful",
+            f"👍 {summary.thumbs_up} helpful · 👎 {summary.thumbs_down} not helpful",
         )
         self._show_latency(summary.percentiles)
         days = _day_labels(summary)

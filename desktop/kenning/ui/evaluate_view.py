@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kenning.core.evaluate.metrics import QuestionResult
+from kenning.core.evaluate.pre_swap import remember_test_set
 from kenning.core.evaluate.run_store import list_runs, load_run, save_run
 from kenning.core.evaluate.runner import EvalProgress, EvalReport, run_eval
 from kenning.core.evaluate.test_set import load_test_set
@@ -141,6 +142,7 @@ class EvaluateView(QWidget):
 
         def work(cancel: threading.Event) -> Any:
             questions = load_test_set(test_set)
+            remember_test_set(runs_dir, test_set)  # the check before an index swap reruns it
             answerer = workspace.answerer(use_model=use_model)
             report: EvalReport | None = None
             for event in run_eval(

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.chat_panel.ask.connect(chat.ask)
         self.chat_panel.stop.connect(chat.stop)
         self.chat_panel.citation_clicked.connect(self._on_citation)
+        self.chat_panel.rated.connect(chat.rate)
         chat.question_asked.connect(self._on_question)
         chat.sources_found.connect(self._on_sources_found)
         chat.token.connect(self.chat_panel.append_token)

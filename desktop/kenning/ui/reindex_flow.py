@@ -17,6 +17,7 @@ from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
+    from kenning.core.evaluate.pre_swap import PreSwapCheck
     from kenning.core.index.reindex import Reindexer, ReindexPlan
 
 
@@ -33,11 +34,15 @@ class ReindexFlow(QObject):
     progress(IndexProgress | None): files rebuilt so far; None when the rebuild stops.
     swapped(Settings): the new index is in place and these settings now apply.
     failed(UserMessage): the rebuild could not be planned or run.
+    checked(PreSwapCheck, SwapDecision): the test set ran on both indexes before the swap.
+    kept(): the user chose the current index over the rebuilt one.
     """
 
     progress = Signal(object)
     swapped = Signal(object)
     failed = Signal(object)
+    checked = Signal(object, object)
+    kept = Signal()
 
     def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,24 +100,76 @@ class ReindexFlow(QObject):
         box.open()
 
     def _start(self, reindexer: Reindexer, settings: Settings) -> None:
+        """Build beside the live index; with a test set, evaluate both before swapping."""
         self._meter = ProgressMeter()
+        live = self._services.workspace
+        evals_dir = self._services.data_dir / "evals"
 
         def run(cancel: threading.Event) -> Iterator[Any]:
-            return reindexer.run(cancel)
+            from kenning.core.evaluate.pre_swap import check_before_swap, decide, last_test_set
+            from kenning.core.index.store import Store
+            from kenning.core.workspace import Workspace
+
+            yield from reindexer.build(cancel)
+            test_set = last_test_set(evals_dir)
+            rebuilt = reindexer.workspace
+            if cancel.is_set():
+                return None
+            if test_set is None or live is None or not isinstance(rebuilt, Workspace):
+                yield from reindexer.swap(cancel)  # no test set: as before, switch when ready
+                return None
+            staging = Store(reindexer.next_dir, build_id=rebuilt.build_id)
+            check = check_before_swap(
+                test_set, live.evaluation_parts(), rebuilt.evaluation_parts(staging), cancel=cancel
+            )
+            decision = decide(check, auto_swap_when_no_worse=settings.index.auto_swap_when_no_worse)
+            yield check, decision
+            if decision == "swap":
+                yield from reindexer.swap(cancel)
+            return None
 
         self.progress.emit(IndexProgress((), 0, 0, 0.0, None))
         self._task = self._runner.submit(
             "rebuild index",
             run,
-            on_progress=lambda event: self._on_event(event, settings),
+            on_progress=lambda event: self._on_event(event, settings, reindexer),
             on_done=lambda _: self._on_stopped(),
             on_error=self._on_error,
         )
 
-    def _on_event(self, event: object, settings: Settings) -> None:
+    def _swap(self, reindexer: Reindexer, settings: Settings) -> None:
+        def run(cancel: threading.Event) -> Iterator[Any]:
+            return reindexer.swap(cancel)
+
+        self.progress.emit(IndexProgress((), 0, 0, 0.0, None))
+        self._task = self._runner.submit(
+            "switch index",
+            run,
+            on_progress=lambda event: self._on_event(event, settings, reindexer),
+            on_done=lambda _: self._on_stopped(),
+            on_error=self._on_error,
+        )
+
+    def _on_checked(
+        self, check: PreSwapCheck, decision: str, reindexer: Reindexer, settings: Settings
+    ) -> None:
+        self.checked.emit(check, decision)
+        if decision == "swap":
+            return
+        from kenning.ui.pre_swap_dialog import PreSwapDialog
+
+        parent = self.parent()
+        self.dialog = PreSwapDialog(check, parent if isinstance(parent, QWidget) else None)
+        self.dialog.chosen.connect(lambda yes: self._swap(reindexer, settings) if yes else self.kept.emit())
+        self.dialog.open()
+
+    def _on_event(self, event: object, settings: Settings, reindexer: Reindexer) -> None:
         from kenning.core.index.reindex import ReindexSwapped
 
-        if isinstance(event, FileDone) and event.total:
+        if isinstance(event, tuple):
+            check, decision = event
+            self._on_checked(check, decision, reindexer, settings)
+        elif isinstance(event, FileDone) and event.total:
             self.progress.emit(self._meter.progress((), event))
         elif isinstance(event, ReindexSwapped):
             self.swapped.emit(settings)

@@ -23,6 +23,27 @@ def parse_cite_url(url: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
+def rate_url(turn: int, rating: int) -> str:
+    return f"rate:{turn}:{'up' if rating > 0 else 'down'}"
+
+
+def parse_rate_url(url: str) -> tuple[int, int] | None:
+    """(turn, +1 or -1) of a clicked 👍/👎 link."""
+    match = re.fullmatch(r"rate:(\d+):(up|down)", url)
+    return (int(match.group(1)), 1 if match.group(2) == "up" else -1) if match else None
+
+
+def _rating_links(answer: Answer, turn: int, rating: int | None) -> str:
+    """👍/👎 under an answer that has a stored trace to keep them with; the chosen one is shown."""
+    if not answer.trace.id:
+        return ""
+    if rating is not None:
+        return (
+            "👍 you found it helpful" if rating > 0 else "👎 you found it not helpful"
+        ) + f" ([change]({rate_url(turn, -rating)}))"
+    return f"[👍 Helpful]({rate_url(turn, 1)}) [👎 Not helpful]({rate_url(turn, -1)})"
+
+
 def escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
@@ -69,7 +90,7 @@ def _footer(answer: Answer) -> str:
     return "*" + " · ".join(parts) + "*" if parts else ""
 
 
-def answer_markdown(answer: Answer, turn: int) -> str:
+def answer_markdown(answer: Answer, turn: int, rating: int | None = None) -> str:
     blocks = [f"**You:** {escape(answer.question)}"]
     if answer.status == AnswerStatus.EXTRACTIVE or (
         answer.status == AnswerStatus.ERROR and answer.highlights
@@ -93,14 +114,18 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         dropped = ", ".join(f"[{n}]" for n in answer.invalid_citations)
         notes.append(f"Removed citations to sources that do not exist: {dropped}.")
     blocks.extend(f"> {escape(note)}" for note in notes)
-    footer = _footer(answer)
+    footer = " · ".join(filter(None, [_footer(answer), _rating_links(answer, turn, rating)]))
     if footer:
         blocks.append(footer)
     return "\n\n".join(blocks)
 
 
-def transcript_markdown(answers: list[Answer], pending: PendingTurn | None = None) -> str:
-    parts = [answer_markdown(a, i) for i, a in enumerate(answers)]
+def transcript_markdown(
+    answers: list[Answer], pending: PendingTurn | None = None, ratings: dict[str, int] | None = None
+) -> str:
+    """`ratings`: the 👍 (1) / 👎 (-1) given, by answer id."""
+    ratings = ratings or {}
+    parts = [answer_markdown(a, i, ratings.get(a.trace.id)) for i, a in enumerate(answers)]
     if pending is not None:
         turn = len(answers)
         body = link_citations(pending.text, turn, pending.sources) if pending.text else "*Thinking…*"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -271,6 +272,10 @@ class Answerer:
         trace.timings_ms = dict(timer.timings_ms)
         trace.timings_ms["total"] = timer.total_ms()
         trace.status = answer.status.value
+        trace.id = trace.id or uuid.uuid4().hex
+        trace.question = answer.question
+        answered = answer.status is AnswerStatus.ANSWERED
+        trace.verified = any(c.supported for c in answer.citations) if answered else None
         if self.traces is not None:
             try:
                 self.traces.append(trace)

@@ -60,6 +60,9 @@ class Trace:
     cost: Cost = field(default_factory=Cost)
     started_at: float = 0.0  # epoch seconds
     status: str = ""
+    id: str = ""  # links the answer, its stored trace and the user's feedback
+    question: str = ""
+    verified: bool | None = None  # an answer with at least one supported citation; None: not answered
 
 
 @dataclass

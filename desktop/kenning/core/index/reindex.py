@@ -104,6 +104,9 @@ class Reindexer:
             estimated_s=round(self._seconds_per_chunk(live) * chunks * (1 + _PARSE_SHARE), 1),
         )
 
+    def _roots(self) -> tuple[str, ...]:
+        return tuple(sorted({r.root for r in Store(self.live_dir).file_records().values()}))
+
     def _seconds_per_chunk(self, live: Store) -> float:
         table = live.chunks_table
         if table is None:
@@ -122,17 +125,29 @@ class Reindexer:
         """Build, catch up, swap. Cancelled: the live index is untouched and the partial build kept,
         so the next `run` continues it; `discard()` drops it instead."""
         started = time.perf_counter()
-        roots = self.plan().roots
+        yield from self.build(cancel)
+        if not cancel.is_set():
+            yield from self.swap(cancel, started=started)
+
+    def build(self, cancel: threading.Event) -> Iterator[IndexEvent]:
+        """Build the new version beside the live one (resuming a partial build); no swap yet, so it
+        can be evaluated first (`next_dir` holds it)."""
+        roots = self._roots()
         offline = [r for r in roots if not os.path.isdir(r)]
         if offline:
             raise RootsOffline(f"Cannot rebuild while these folders are offline: {', '.join(offline)}.")
         staging = Store(self.next_dir, build_id=self.workspace.build_id)
+        yield from self.workspace.indexer_for(staging).sync(roots, cancel=cancel)
+
+    def swap(
+        self, cancel: threading.Event, *, started: float | None = None
+    ) -> Iterator[IndexEvent | ReindexSwapped]:
+        """Catch the built version up with changes made meanwhile and exchange it with the live one."""
+        started = time.perf_counter() if started is None else started
+        roots = self._roots()
+        staging = Store(self.next_dir, build_id=self.workspace.build_id)
         indexer = self.workspace.indexer_for(staging)
-        yield from indexer.sync(roots, cancel=cancel)
-        if cancel.is_set():
-            return
-        # No live write from here to the swap: nothing is missed.
-        with WriterLock(self.live_dir, cancel=cancel):
+        with WriterLock(self.live_dir, cancel=cancel):  # no live write from here to the swap
             final: SyncFinished | None = None
             for event in indexer.sync(roots, cancel=cancel):
                 if isinstance(event, SyncFinished):

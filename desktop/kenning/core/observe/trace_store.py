@@ -10,7 +10,7 @@ import json
 import logging
 import statistics
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,33 @@ CREATE TABLE IF NOT EXISTS traces (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_day ON traces(day);
+CREATE TABLE IF NOT EXISTS feedback (
+    answer_id TEXT PRIMARY KEY,
+    rating INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    at REAL NOT NULL
+);
 """
+# Columns added after the first release: stores written before them gain them on open.
+_ADDED_COLUMNS = {
+    "answer_id": "TEXT NOT NULL DEFAULT ''",
+    "question": "TEXT NOT NULL DEFAULT ''",
+    "verified": "INTEGER",
+}
+THUMBS_UP, THUMBS_DOWN = 1, -1
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    """One stored answer, as the drift checks read it."""
+
+    id: str
+    started_at: float
+    status: str
+    question: str
+    verified: bool | None
+    total_ms: float | None
+    rating: int | None  # THUMBS_UP, THUMBS_DOWN, or None when the user gave no feedback
 
 
 class TraceStore:
@@ -62,6 +88,12 @@ class TraceStore:
     def _create(self) -> None:
         if not self._created:
             create(self.path, _SCHEMA)
+            with connect(self.path) as db:
+                have = {row[1] for row in db.execute("PRAGMA table_info(traces)")}
+                for name, kind in _ADDED_COLUMNS.items():
+                    if name not in have:
+                        db.execute(f"ALTER TABLE traces ADD COLUMN {name} {kind}")
+                db.execute("CREATE INDEX IF NOT EXISTS traces_started ON traces(started_at)")
             self._created = True
 
     def append(self, trace: Trace) -> None:
@@ -70,7 +102,8 @@ class TraceStore:
         with connect(self.path) as db:
             db.execute(
                 "INSERT INTO traces (started_at, day, status, model, prompt_tokens, completion_tokens,"
-                " energy_wh, local_usd, cloud_usd, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " energy_wh, local_usd, cloud_usd, body, answer_id, question, verified)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     started,
                     time.strftime("%Y-%m-%d", time.localtime(started)),
@@ -82,6 +115,9 @@ class TraceStore:
                     trace.cost.local_usd,
                     trace.cost.cloud_equivalent_usd,
                     json.dumps(asdict(trace)),
+                    trace.id,
+                    trace.question,
+                    None if trace.verified is None else int(trace.verified),
                 ),
             )
 
@@ -108,6 +144,67 @@ class TraceStore:
             ).fetchall()
         keys = ("day", "answers", "prompt_tokens", "completion_tokens", "energy_wh", "local_usd", "cloud_usd")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def set_feedback(self, answer_id: str, rating: int | None, reason: str = "") -> None:
+        """Record 👍 (THUMBS_UP) or 👎 (THUMBS_DOWN) for an answer, replacing any earlier one; None
+        takes it back."""
+        if not answer_id:
+            raise ValueError("an answer without an id cannot take feedback")
+        self._create()
+        with connect(self.path) as db:
+            if rating is None:
+                db.execute("DELETE FROM feedback WHERE answer_id = ?", (answer_id,))
+                return
+            if rating not in (THUMBS_UP, THUMBS_DOWN):
+                raise ValueError(f"a rating is {THUMBS_UP} or {THUMBS_DOWN}, not {rating}")
+            db.execute(
+                "INSERT OR REPLACE INTO feedback (answer_id, rating, reason, at) VALUES (?, ?, ?, ?)",
+                (answer_id, rating, reason.strip(), time.time()),
+            )
+
+    def feedback_for(self, answer_id: str) -> tuple[int, str] | None:
+        """(rating, reason) given for this answer, or None."""
+        self._create()
+        with connect(self.path) as db:
+            row = db.execute(
+                "SELECT rating, reason FROM feedback WHERE answer_id = ?", (answer_id,)
+            ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def feedback_counts(self, days: int = 30) -> tuple[int, int]:
+        """(👍, 👎) given over the last `days` days."""
+        self._create()
+        with connect(self.path) as db:
+            up, down = db.execute(
+                "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0) FROM feedback"
+                " WHERE at >= ?",
+                (time.time() - days * 86400,),
+            ).fetchone()
+        return int(up), int(down)
+
+    def rows_between(self, start: float, end: float) -> list[TraceRow]:
+        """Answers started in [start, end), oldest first, with their feedback."""
+        self._create()
+        with connect(self.path) as db:
+            rows = db.execute(
+                "SELECT t.answer_id, t.started_at, t.status, t.question, t.verified,"
+                " json_extract(t.body, '$.timings_ms.total'), f.rating FROM traces t"
+                " LEFT JOIN feedback f ON f.answer_id = t.answer_id AND t.answer_id != ''"
+                " WHERE t.started_at >= ? AND t.started_at < ? ORDER BY t.started_at",
+                (start, end),
+            ).fetchall()
+        return [
+            TraceRow(
+                id=str(r[0]),
+                started_at=float(r[1]),
+                status=str(r[2]),
+                question=str(r[3]),
+                verified=None if r[4] is None else bool(r[4]),
+                total_ms=None if r[5] is None else float(r[5]),
+                rating=None if r[6] is None else int(r[6]),
+            )
+            for r in rows
+        ]
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:

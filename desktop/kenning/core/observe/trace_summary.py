@@ -21,6 +21,14 @@ class TraceSummary:
     cloud_usd: list[float] = field(default_factory=list)
     energy_wh: list[float] = field(default_factory=list)
     percentiles: dict[str, dict[str, float]] = field(default_factory=dict)  # stage -> p50, p95, n
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+
+    @property
+    def feedback_rate(self) -> float | None:
+        """Share of rated answers rated 👍 (None before any feedback)."""
+        rated = self.thumbs_up + self.thumbs_down
+        return self.thumbs_up / rated if rated else None
 
     @property
     def total_answers(self) -> int:
@@ -54,6 +62,8 @@ def summarize(
     first = min(first, today - dt.timedelta(days=min_days - 1))
     span = [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
 
+    up, down = traces.feedback_counts(days)
+
     def series(key: str) -> list[float]:
         return [float(rows[d][key] or 0) if d in rows else 0.0 for d in span]
 
@@ -66,4 +76,6 @@ def summarize(
         cloud_usd=series("cloud_usd"),
         energy_wh=series("energy_wh"),
         percentiles=traces.stage_percentiles(),
+        thumbs_up=up,
+        thumbs_down=down,
     )
