@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -140,10 +141,14 @@ class FakeOllama:
     client_gone: threading.Event = field(default_factory=threading.Event)
     records_sent: int = 0  # stream records written (tokens and pull progress), all streams together
     handler_errors: list[BaseException] = field(default_factory=list)
+    # A server behind an authenticating proxy: every request without this bearer token gets a 401.
+    require_token: str | None = None
+    # Serve HTTPS with this context (a certificate made by the test) instead of plain HTTP.
+    tls: ssl.SSLContext | None = None
 
     def __post_init__(self) -> None:
         self._arrived = threading.Condition()
-        self.server = ServerThread(_Handler, self)
+        self.server = ServerThread(_Handler, self, tls=self.tls)
 
     @property
     def url(self) -> str:
@@ -203,6 +208,9 @@ class _Handler(ProtocolHandler):
         fake = self.owner
         headers = {k.lower(): v for k, v in self.headers.items()}
         fake.record(RecordedRequest(method, self.path, headers, body))
+        if fake.require_token is not None and headers.get("authorization") != f"Bearer {fake.require_token}":
+            self.send_json(401, {"error": "unauthorized"})  # what an authenticating proxy answers
+            return
         if self.path in fake.errors:
             status, message = fake.errors[self.path]
             self.send_error_json(status, message)

@@ -35,6 +35,7 @@ from kenning.core.search.not_found_gate import judge
 from kenning.core.search.query_rewrite import rewrite_query
 from kenning.core.search.retriever import Retriever
 from kenning.core.settings import AnswerSettings
+from kenning.core.transport import is_local_host
 from kenning.core.validate.citations import check_citations
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class Answerer:
         cancel: threading.Event,
     ) -> Iterator[AskEvent]:
         assert self.chat is not None
+        answer.trace.host = self.chat.url  # where the answer is computed, even if that fails
         info = self._model_info()
         context = min(self.chat.settings.num_ctx, info.context_length or self.chat.settings.num_ctx)
         with timer.stage("prompt"):
@@ -203,6 +205,9 @@ class Answerer:
         assert self.chat is not None
         on_gpu = str(self.chat.settings.num_gpu) != "0"
         watts = self.settings.gpu_watts if on_gpu else self.settings.cpu_watts
+        device = "gpu" if on_gpu else "cpu"
+        if not is_local_host(self.chat.url):  # the server's power, not this computer's
+            watts, device = self.chat.settings.remote_watts, "remote"
         trace.cost = answer_cost(
             generation_seconds=(done.prompt_eval_duration + done.eval_duration) / 1e9,
             watts=watts,
@@ -210,7 +215,7 @@ class Answerer:
             prompt_tokens=done.prompt_eval_count,
             completion_tokens=done.eval_count,
             reference=self._reference(),
-            device="gpu" if on_gpu else "cpu",
+            device=device,
         )
 
     def _reference(self) -> ReferencePrice | None:

@@ -44,7 +44,7 @@ class Cost:
     local_usd: float = 0.0
     cloud_equivalent_usd: float = 0.0
     reference_model: str = ""
-    device: str = "cpu"
+    device: str = "cpu"  # cpu, gpu, or remote: the Ollama server's own power
     watts: float = 0.0
 
 
@@ -60,6 +60,7 @@ class Trace:
     cost: Cost = field(default_factory=Cost)
     started_at: float = 0.0  # epoch seconds
     status: str = ""
+    host: str = ""  # the Ollama server that computed the answer (a URL); empty when no model ran
 
 
 @dataclass
