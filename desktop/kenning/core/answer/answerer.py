@@ -28,14 +28,13 @@ from kenning.core.domain.documents import Hit
 from kenning.core.errors import KenningError
 from kenning.core.index.embedder import Embedder
 from kenning.core.ingest.token_counter import TokenCounter
-from kenning.core.observe.costs import ReferencePrice, answer_cost
+from kenning.core.observe.costs import ReferencePrice, answer_cost, model_power
 from kenning.core.observe.stage_timer import StageTimer
 from kenning.core.observe.trace_store import TraceStore
 from kenning.core.search.not_found_gate import judge
 from kenning.core.search.query_rewrite import rewrite_query
 from kenning.core.search.retriever import Retriever
 from kenning.core.settings import AnswerSettings
-from kenning.core.transport import is_local_host
 from kenning.core.validate.citations import check_citations
 
 log = logging.getLogger(__name__)
@@ -203,11 +202,7 @@ class Answerer:
         trace.completion_tokens = done.eval_count
         trace.tokens_per_s = round(done.tokens_per_s or 0.0, 2)
         assert self.chat is not None
-        on_gpu = str(self.chat.settings.num_gpu) != "0"
-        watts = self.settings.gpu_watts if on_gpu else self.settings.cpu_watts
-        device = "gpu" if on_gpu else "cpu"
-        if not is_local_host(self.chat.url):  # the server's power, not this computer's
-            watts, device = self.chat.settings.remote_watts, "remote"
+        watts, device = model_power(self.settings, self.chat.settings, self.chat.url)
         trace.cost = answer_cost(
             generation_seconds=(done.prompt_eval_duration + done.eval_duration) / 1e9,
             watts=watts,
