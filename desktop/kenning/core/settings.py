@@ -97,6 +97,11 @@ class EmbeddingSettings:
         "nomic-embed-text", "Ollama embedding model, used when the provider is ollama."
     )
 
+    @property
+    def model_id(self) -> str:
+        """What the index records as the model its vectors come from."""
+        return f"ollama:{self.ollama_model.strip()}" if self.provider == "ollama" else self.model
+
 
 @dataclass
 class SearchSettings:
