@@ -92,3 +92,23 @@ def test_a_real_model_answers_end_to_end(data_dir: Path, llama_ollama: LlamaOlla
     assert trace["tokens"]["prompt"] > 100 and trace["tokens"]["completion"] > 0
     assert trace["timings_ms"]["prompt_eval"] > 0 and trace["timings_ms"]["generate"] > 0
     assert trace["cost"]["energy_wh"] > 0
+
+
+def test_ask_json_names_the_missing_token_of_a_remote_ollama(small_index: tuple[Path, Path]) -> None:
+    guarded = FakeOllama(require_token="team-secret").start()  # a second Ollama, behind a token
+    try:
+        done = kenning(
+            "ask", "How long do GIF images stay in the browser cache?", "--data-dir", str(small_index[1]),
+            "--ollama-host", guarded.url, "--model", "llama3.2", "--json",
+            env={"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "OLLAMA_API_KEY": ""},
+        )  # fmt: skip
+    finally:
+        guarded.stop()
+    answer: dict[str, Any] = json.loads(done.stdout)
+    assert done.returncode == 1 and answer["status"] == "error"
+    assert answer["error"]["message"] == (
+        f"Ollama at {guarded.url} needs an access token: set it in Settings › Ollama."
+    )
+    assert "keyring" in answer["error"]["next_step"]
+    assert answer["trace"]["host"] == guarded.url and answer["sources"]
+    assert "internal error" not in done.stdout + done.stderr

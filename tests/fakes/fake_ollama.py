@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -140,10 +141,14 @@ class FakeOllama:
     client_gone: threading.Event = field(default_factory=threading.Event)
     records_sent: int = 0  # stream records written (tokens and pull progress), all streams together
     handler_errors: list[BaseException] = field(default_factory=list)
+    # A server behind an authenticating proxy: every request without this bearer token gets a 401.
+    require_token: str | None = None
+    # Serve HTTPS with this context (a certificate made by the test) instead of plain HTTP.
+    tls: ssl.SSLContext | None = None
 
     def __post_init__(self) -> None:
         self._arrived = threading.Condition()
-        self.server = ServerThread(_Handler, self)
+        self.server = ServerThread(_Handler, self, tls=self.tls)
 
     @property
     def url(self) -> str:
@@ -203,6 +208,9 @@ class _Handler(ProtocolHandler):
         fake = self.owner
         headers = {k.lower(): v for k, v in self.headers.items()}
         fake.record(RecordedRequest(method, self.path, headers, body))
+        if fake.require_token is not None and headers.get("authorization") != f"Bearer {fake.require_token}":
+            self.send_json(401, {"error": "unauthorized"})  # what an authenticating proxy answers
+            return
         if self.path in fake.errors:
             status, message = fake.errors[self.path]
             self.send_error_json(status, message)
@@ -344,10 +352,14 @@ def ollama_message(model: str, content: str, *, done: bool) -> dict[str, Any]:
 
 
 def _embedding(text: str, dims: int) -> list[float]:
-    """A deterministic unit vector per text, so equal texts embed equally."""
-    seed = hashlib.sha256(text.encode()).digest()
-    raw = [(seed[i % len(seed)] - 127.5) / 127.5 for i in range(dims)]
-    norm = math.sqrt(sum(v * v for v in raw)) or 1.0
+    """A deterministic unit vector: a hashed bag of words, so texts that share words lie close and a
+    search through the fake finds the passage with the query's words."""
+    raw = [0.0] * dims
+    for word in re.findall(r"\w+", text.lower()):
+        raw[int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "big") % dims] += 1.0
+    if not any(raw):
+        raw[0] = 1.0
+    norm = math.sqrt(sum(v * v for v in raw))
     return [v / norm for v in raw]
 
 

@@ -11,6 +11,7 @@ import contextlib
 import json
 import select
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -57,7 +58,8 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
-        if isinstance(error, (ClientGone, ConnectionError, TimeoutError)):
+        # ssl.SSLError: a client that refused the test certificate hung up during the handshake.
+        if isinstance(error, (ClientGone, ConnectionError, TimeoutError, ssl.SSLError)):
             return
         # A bug in the test server must fail the test, not scroll past on stderr.
         self.owner.handler_errors.append(error)
@@ -66,9 +68,19 @@ class _Server(ThreadingHTTPServer):
 class ServerThread:
     """A threaded HTTP server on 127.0.0.1 (a free port), served from a daemon thread."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler], owner: Any) -> None:
+    def __init__(
+        self, handler: type[BaseHTTPRequestHandler], owner: Any, *, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), handler)
+        self._scheme = "http"
+        if tls is not None:
+            # The handshake runs in the handler's thread (not in accept), so a client that rejects
+            # the certificate cannot stall the serving loop.
+            self._server.socket = tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            self._scheme = "https"
         self._server.owner = owner
         self._server.stopping = self.stopping
         # A short poll so stop() returns at once (shutdown waits for the serving loop's next poll).
@@ -79,7 +91,7 @@ class ServerThread:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     def start(self) -> None:
         self._thread.start()

@@ -103,3 +103,19 @@ def test_time_series_chart_checks_lengths_and_empty_state(qtbot) -> None:
     qtbot.addWidget(bars)
     bars.set_bars([("embed", 10.0)], behind=[30.0], behind_name="p95")
     assert bars.value_texts() == ["embed: 10 ms · p95 30 ms"]
+
+
+def test_details_panel_says_where_the_answer_was_computed(qtbot) -> None:
+    panel = AnswerDetailsPanel()
+    qtbot.addWidget(panel)
+    local = _answer()
+    local.trace.host = "http://127.0.0.1:11434"
+    panel.show_answer(local)
+    assert panel.value_text("where") == "Computed on this computer"
+    assert panel.value_text("energy") == "0.0167 Wh on the CPU at 25 W"
+    remote = _answer()
+    remote.trace.host = "http://gpu-box:11434"
+    remote.trace.cost = Cost(energy_wh=0.2, device="remote", watts=300.0)
+    panel.show_answer(remote)
+    assert panel.value_text("where") == "Computed on gpu-box:11434 (remote)"
+    assert panel.value_text("energy") == "0.2 Wh on gpu-box:11434 at 300 W"

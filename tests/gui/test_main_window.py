@@ -245,3 +245,22 @@ def test_new_chat_and_delete_while_an_answer_streams_leave_the_new_chat_alone(
     qtbot.waitUntil(lambda: window.services.readers.busy == 0, timeout=30_000)
     assert [c.id for c in store.recent()] == [first_id]
     assert failures == [] and window.chat.conversation_id is None
+
+
+def test_a_remote_ollama_that_wants_a_token_says_so_in_the_banner(
+    qtbot: QtBot, open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    import keyring.backends.null
+
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.null.Keyring)  # no token anywhere
+    monkeypatch.delenv("OLLAMA_API_KEY", raising=False)
+    guarded = FakeOllama(require_token="team-secret").start()
+    try:
+        window = open_window(guarded.url)
+        qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=15_000)
+        text = window.banner.text.text()
+        assert f"Ollama at {guarded.url} needs an access token: set it in Settings › Ollama." in text
+        assert "not running" not in text and "ollama serve" not in text
+    finally:
+        guarded.stop()

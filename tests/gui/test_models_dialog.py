@@ -92,3 +92,42 @@ def test_ok_saves_model_device_and_context(qtbot, task_runner, fake_ollama, tmp_
     assert (saved.ollama.model, saved.ollama.num_gpu, saved.ollama.num_ctx) == ("llama3.2:latest", 0, 8192)
     assert load_settings(tmp_path / "settings.toml").ollama == saved.ollama
     assert saved.ollama.host == fake_ollama.url
+
+
+def test_a_remote_ollama_behind_a_token_lists_and_pulls_with_the_keyring_token(  # type: ignore[no-untyped-def]
+    qtbot, task_runner, tmp_path, monkeypatch
+) -> None:
+    import keyring
+    import keyring.backends.null
+    from tests.fakes.fake_ollama import FakeOllama
+
+    from kenning.core.secrets import SecretStore, token_secret_name
+    from kenning.ui.dialog_launcher import client_factory
+
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.null.Keyring)  # session-only secrets
+    monkeypatch.delenv("OLLAMA_API_KEY", raising=False)
+    guarded = FakeOllama(require_token="team-secret").start()  # a second Ollama, on its own port
+    try:
+        secrets = SecretStore()
+        settings = Settings(ollama=OllamaSettings(host=guarded.url))
+        saved = tmp_path / "settings.toml"
+        refused = ModelsDialog(settings, task_runner, client_factory(secrets), settings_path=saved)
+        qtbot.addWidget(refused)
+        refused.show()
+        qtbot.waitUntil(lambda: refused.error_label.isVisible())
+        assert "needs an access token: set it in Settings › Ollama" in refused.error_label.text()
+
+        secrets.set(token_secret_name(guarded.url), "team-secret")
+        guarded.requests.clear()
+        dialog = ModelsDialog(settings, task_runner, client_factory(secrets), settings_path=saved)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+        dialog.pull_box.name.setCurrentText("qwen2.5:0.5b")
+        with qtbot.waitSignal(dialog.pull_box.pulled, timeout=10_000):
+            qtbot.mouseClick(dialog.pull_box.pull_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
+        assert {"/api/tags", "/api/show", "/api/pull"} <= {r.path for r in guarded.requests}
+        assert {r.headers.get("authorization") for r in guarded.requests} == {"Bearer team-secret"}
+    finally:
+        guarded.stop()

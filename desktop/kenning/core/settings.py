@@ -93,6 +93,19 @@ class EmbeddingSettings:
         "How the model runs: auto uses the fastest engine measured on this machine whose vectors agree "
         "with standard fp32; or force fp32, bf16 (CPUs with native bf16), fp16 (GPU) or openvino.",
     )
+    provider: str = _describe(
+        "local",
+        "local: the model above runs on this computer; ollama: the Ollama server embeds "
+        "(its model below). Changing it re-embeds every document.",
+    )
+    ollama_model: str = _describe(
+        "nomic-embed-text", "Ollama embedding model, used when the provider is ollama."
+    )
+
+    @property
+    def model_id(self) -> str:
+        """What the index records as the model its vectors come from."""
+        return f"ollama:{self.ollama_model.strip()}" if self.provider == "ollama" else self.model
 
 
 @dataclass
@@ -122,6 +135,16 @@ class OllamaSettings:
         False,
         "Reach a remote Ollama through the system proxy (HTTP_PROXY etc.); "
         "Ollama on this computer is always reached directly.",
+    )
+    ca_bundle: str = _describe(
+        "",
+        "PEM file of the certificate authority a remote Ollama's HTTPS certificate comes from; "
+        "empty trusts the system's certificates.",
+    )
+    remote_watts: float = _describe(
+        300.0,
+        "Power the remote Ollama server draws while it answers (W), for the energy cost of an answer "
+        "computed there; answers from Ollama on this computer use the CPU/GPU power under Answer.",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from kenning.core.hosts import InvalidHost, normalize_host
 from kenning.core.settings import EMBEDDING_ENGINES, Settings
@@ -70,6 +71,18 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
         f"Candidates must be at least the passages returned ({s.search.k}).",
     )
     need(s.search.rrf_k >= 1, "search", "rrf_k", "The fusion constant must be at least 1.")
+    need(
+        s.embedding.provider in ("local", "ollama"),
+        "embedding",
+        "provider",
+        "The embedding provider must be local or ollama.",
+    )
+    need(
+        s.embedding.provider != "ollama" or bool(s.embedding.ollama_model.strip()),
+        "embedding",
+        "ollama_model",
+        "Name the Ollama embedding model, like nomic-embed-text.",
+    )
     _check_ollama(s, need)
     need(s.answer.k >= 1, "answer", "k", "An answer needs at least 1 passage.")
     need(
@@ -127,4 +140,12 @@ def _check_ollama(s: Settings, need: Need) -> None:
         "ollama",
         "first_token_timeout_s",
         "The first-token timeout must be above 0 s.",
+    )
+    need(o.remote_watts >= 0, "ollama", "remote_watts", "Power cannot be negative.")
+    bundle = o.ca_bundle.strip()
+    need(
+        not bundle or Path(bundle).expanduser().is_file(),
+        "ollama",
+        "ca_bundle",
+        f"The CA bundle {bundle} does not exist; give the path of a PEM file, or leave it empty.",
     )

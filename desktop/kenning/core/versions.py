@@ -74,7 +74,12 @@ def embedding_model_version(model: str) -> str:
 
 
 def ollama_version(
-    host: str, *, token: str | None = None, timeout_s: float = 1.5, use_system_proxy: bool = False
+    host: str,
+    *,
+    token: str | None = None,
+    timeout_s: float = 1.5,
+    use_system_proxy: bool = False,
+    ca_bundle: str = "",
 ) -> str | None:
     """The server's version, or None when it does not answer within `timeout_s` (never raises).
 
@@ -88,7 +93,9 @@ def ollama_version(
     from kenning.core.settings import OllamaSettings
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    settings = OllamaSettings(host=host, connect_timeout_s=timeout_s, use_system_proxy=use_system_proxy)
+    settings = OllamaSettings(
+        host=host, connect_timeout_s=timeout_s, use_system_proxy=use_system_proxy, ca_bundle=ca_bundle
+    )
     try:
         with http_client(settings, normalize_host(host), headers, read_timeout_s=timeout_s) as http:
             return read_version(http)

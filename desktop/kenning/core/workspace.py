@@ -58,7 +58,7 @@ class Workspace:
     def build_id(self) -> str:
         """What the vectors depend on: the embedding model and the chunking (see core/reindex.py)."""
         c = self.settings.chunking
-        return f"{self.settings.embedding.model}|chunks={c.target_tokens}/{c.overlap_tokens}"
+        return f"{self.settings.embedding.model_id}|chunks={c.target_tokens}/{c.overlap_tokens}"
 
     @cached_property
     def store(self) -> Store:
@@ -68,6 +68,19 @@ class Workspace:
     @cached_property
     def embedder(self) -> Embedder:
         e = self.settings.embedding
+        if e.provider == "ollama":
+            from kenning.core.index.ollama_embedder import OllamaEmbedder
+            from kenning.core.secrets import token_secret_name
+
+            host = self.settings.ollama.host
+            token = self.secrets.get(token_secret_name(host))
+            return OllamaEmbedder(
+                self.model_location,
+                self.settings.ollama,
+                e.ollama_model,
+                token=token,
+                batch_size=e.batch_size,
+            )
         engine = resolve_engine(e.engine, calibration_file(self.data_dir), self._fingerprint())
         return Embedder(
             self.model_location, device=e.device, batch_size=e.batch_size, threads=e.threads, engine=engine

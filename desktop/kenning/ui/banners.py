@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 
 from PySide6.QtCore import Qt, Signal
@@ -50,7 +51,14 @@ class OllamaBanner(QFrame):
         if state.running and state.model:
             self.hide()
             return
-        if not state.running:
+        if not state.running and state.refused:
+            # Ollama is there, so "not running" and how to start it would send the user the wrong way.
+            self.text.setText(
+                f"<b>{html.escape(state.message)}</b> Until then Kenning works in search-only mode:"
+                " answers are the best passages, with no model."
+            )
+            self.models_button.hide()
+        elif not state.running:
             self.text.setText(
                 f"<b>Ollama is not running at {state.host}.</b> Kenning works in search-only mode: answers"
                 f" are the best passages, with no model. {how_to_start()}"

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from kenning.core.domain.answers import Answer, AnswerStatus
+from kenning.core.transport import host_label, is_local_host
 from kenning.ui.charts import HorizontalBarChart
 from kenning.ui.formatting import format_count, format_ms, format_usd
 
@@ -84,6 +85,7 @@ class AnswerDetailsPanel(QWidget):
             ("status", "Status"),
             ("total", "Total time"),
             ("model", "Model"),
+            ("where", "Where"),
             ("tokens", "Tokens in / out"),
             ("speed", "Speed"),
             ("energy", "Energy"),
@@ -133,13 +135,15 @@ class AnswerDetailsPanel(QWidget):
         model = trace.model or answer.model
         digest = trace.model_digest.removeprefix("sha256:")[:12]
         self._set("model", f"{model} ({digest})" if model and digest else model or "none")
+        self._set("where", computed_where(trace.host))
         self._set(
             "tokens",
             f"{format_count(trace.prompt_tokens)} in / {format_count(trace.completion_tokens)} out",
         )
         self._set("speed", f"{trace.tokens_per_s:.1f} tokens/s" if trace.tokens_per_s else "—")
         cost = trace.cost
-        device = f" on the {cost.device.upper()} at {cost.watts:g} W" if cost.watts else ""
+        where = host_label(trace.host) if cost.device == "remote" else f"the {cost.device.upper()}"
+        device = f" on {where} at {cost.watts:g} W" if cost.watts else ""
         self._set("energy", f"{cost.energy_wh:.4g} Wh{device}")
         self._set("local", format_usd(cost.local_usd))
         if cost.reference_model:
@@ -157,3 +161,12 @@ class AnswerDetailsPanel(QWidget):
 
     def _set(self, key: str, text: str) -> None:
         self._values[key].setText(text)
+
+
+def computed_where(host: str) -> str:
+    """Where the model ran: the user pays for energy here, and the passages travelled there."""
+    if not host:
+        return "no model ran"
+    if is_local_host(host):
+        return "Computed on this computer"
+    return f"Computed on {host_label(host)} (remote)"

@@ -241,7 +241,8 @@ class MainWindow(QMainWindow):
     def apply_index_settings(self, settings: Settings) -> None:
         """Settings that shape the index changed: rebuild beside the live index, or just restart."""
         before = self.services.settings
-        if (before.chunking, before.embedding.model) != (settings.chunking, settings.embedding.model):
+
+        if (before.chunking, before.embedding.model_id) != (settings.chunking, settings.embedding.model_id):
             self.reindex.offer(self, settings)
         elif (before.index, before.embedding) != (settings.index, settings.embedding):
             # How the model runs (engine, device, threads) leaves the vectors as they are: no rebuild.

@@ -39,6 +39,7 @@ class OllamaState:
     models: tuple[str, ...] = ()
     model: str = ""  # the model answers will use ("" when none is available)
     message: str = ""  # why it is not usable, for the banner
+    refused: bool = False  # a server is there but refused Kenning (no token, untrusted certificate)
 
 
 class AppServices(QObject):
@@ -238,15 +239,18 @@ def _calibrate_if_new(workspace: Workspace, cancel: threading.Event) -> Calibrat
 
 
 def _probe_ollama(workspace: Workspace) -> OllamaState:
+    from kenning.core.answer.ollama.errors import OllamaUnauthorized, UntrustedCertificate
     from kenning.core.errors import KenningError
 
     settings = workspace.settings.ollama
-    client = workspace.ollama
     try:
+        client = workspace.ollama
         version = client.version()
         models = tuple(m.name for m in client.list_models())
     except KenningError as exc:
-        return OllamaState(False, settings.host, message=f"{exc.message} {exc.next_step}".strip())
+        refused = isinstance(exc, OllamaUnauthorized | UntrustedCertificate)
+        message = f"{exc.message} {exc.next_step}".strip()
+        return OllamaState(False, settings.host, message=message, refused=refused)
     chosen = _chosen_model(settings.model, models)
     message = "" if chosen else "No model is pulled yet: open Models to pull one."
     return OllamaState(True, settings.host, version, models, chosen, message)

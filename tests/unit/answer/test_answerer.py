@@ -235,3 +235,42 @@ def test_the_model_is_described_once_for_several_answers(
     workspace.close()
     assert sum(1 for r in fake_ollama.requests if r.path == "/api/show") == 1
     assert sum(1 for r in fake_ollama.requests if r.path == "/api/chat") == 3
+
+
+def test_an_ollama_that_wants_a_token_answers_once_the_keyring_holds_it(
+    index_dir: Path, embedder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    import keyring.backends.null
+
+    from kenning.core.secrets import SecretStore, token_secret_name
+    from kenning.core.workspace import Workspace
+
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.null.Keyring)  # session-only secrets
+    monkeypatch.delenv("OLLAMA_API_KEY", raising=False)
+    guarded = FakeOllama(require_token="team-secret").start()  # a second Ollama, on its own port
+    try:
+        settings = Settings()
+        settings.ollama.host, settings.ollama.model = guarded.url, "llama3.2"
+        secrets = SecretStore()
+
+        def ask_guarded() -> Answer:
+            workspace = Workspace(data_dir=index_dir, settings=settings)
+            workspace.__dict__.update(embedder=embedder, secrets=secrets)
+            try:
+                return list(workspace.answerer().ask(QUESTION))[-1].answer  # type: ignore[union-attr]
+            finally:
+                workspace.close()
+
+        refused = ask_guarded()
+        assert refused.status is AnswerStatus.ERROR and refused.sources  # the passages are still shown
+        assert refused.error == f"Ollama at {guarded.url} needs an access token: set it in Settings › Ollama."
+        assert refused.trace.host == guarded.url
+
+        secrets.set(token_secret_name(guarded.url), "team-secret")
+        answered = ask_guarded()
+        assert answered.status is AnswerStatus.ANSWERED and answered.error == ""
+        assert answered.trace.host == guarded.url
+        assert answered.trace.cost.device != "remote"  # 127.0.0.1 is this computer
+    finally:
+        guarded.stop()

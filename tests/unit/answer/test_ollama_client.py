@@ -18,6 +18,7 @@ from kenning.core.answer.ollama.errors import (
     OllamaHttpError,
     OllamaOutOfMemory,
     OllamaTimeout,
+    OllamaUnauthorized,
     OllamaUnavailable,
     StreamInterrupted,
     error_from_reply,
@@ -372,9 +373,9 @@ def test_other_http_errors_keep_status_and_text(connect: Connect, fake_ollama: F
     assert caught.value.status == 503
     assert "server busy" in caught.value.message
     fake_ollama.fail("/api/tags", 401, "unauthorized")
-    with pytest.raises(OllamaHttpError, match="401") as denied:
+    with pytest.raises(OllamaUnauthorized, match="needs an access token") as denied:
         connect().list_models()
-    assert "token" in denied.value.next_step
+    assert denied.value.status == 401 and "token" in denied.value.next_step
 
 
 def test_slow_first_token_times_out(connect: Connect, fake_ollama: FakeOllama) -> None:

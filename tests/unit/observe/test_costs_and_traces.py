@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from kenning.core.domain.answers import Cost, Trace
-from kenning.core.observe.costs import ReferencePrice, answer_cost, load_reference_prices
+from kenning.core.observe.costs import ReferencePrice, answer_cost, load_reference_prices, model_power
 from kenning.core.observe.trace_store import TraceStore
+from kenning.core.settings import AnswerSettings, OllamaSettings
 from kenning.paths import reference_prices_file
 
 
@@ -54,3 +55,20 @@ def test_traces_are_stored_and_summarised(tmp_path: Path) -> None:
         {"day": "2023-11-14", "answers": 20, "prompt_tokens": 2000, "completion_tokens": 400,
          "energy_wh": pytest.approx(2.0), "local_usd": pytest.approx(0.02), "cloud_usd": pytest.approx(0.2)}
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("host", "num_gpu", "power"),
+    [
+        ("http://127.0.0.1:11434", "auto", (60.0, "gpu")),
+        ("http://localhost:11434", 0, (25.0, "cpu")),
+        ("http://gpu-box:11434", "auto", (300.0, "remote")),
+        ("https://ollama.example.com:443", 0, (300.0, "remote")),  # the server's device, not ours
+    ],
+)
+def test_energy_is_counted_on_the_machine_that_ran_the_model(
+    host: str, num_gpu: str | int, power: tuple[float, str]
+) -> None:
+    answer = AnswerSettings(cpu_watts=25.0, gpu_watts=60.0)
+    ollama = OllamaSettings(host=host, num_gpu=num_gpu, remote_watts=300.0)
+    assert model_power(answer, ollama, host) == power

@@ -29,7 +29,7 @@ from kenning.core.domain.documents import Hit
 from kenning.core.errors import KenningError
 from kenning.core.index.embedder import Embedder
 from kenning.core.ingest.token_counter import TokenCounter
-from kenning.core.observe.costs import ReferencePrice, answer_cost
+from kenning.core.observe.costs import ReferencePrice, answer_cost, model_power
 from kenning.core.observe.stage_timer import StageTimer
 from kenning.core.observe.trace_store import TraceStore
 from kenning.core.search.not_found_gate import judge
@@ -139,6 +139,7 @@ class Answerer:
         cancel: threading.Event,
     ) -> Iterator[AskEvent]:
         assert self.chat is not None
+        answer.trace.host = self.chat.url  # where the answer is computed, even if that fails
         info = self._model_info()
         context = min(self.chat.settings.num_ctx, info.context_length or self.chat.settings.num_ctx)
         with timer.stage("prompt"):
@@ -209,8 +210,7 @@ class Answerer:
         trace.completion_tokens = done.eval_count
         trace.tokens_per_s = round(done.tokens_per_s or 0.0, 2)
         assert self.chat is not None
-        on_gpu = str(self.chat.settings.num_gpu) != "0"
-        watts = self.settings.gpu_watts if on_gpu else self.settings.cpu_watts
+        watts, device = model_power(self.settings, self.chat.settings, self.chat.url)
         trace.cost = answer_cost(
             generation_seconds=(done.prompt_eval_duration + done.eval_duration) / 1e9,
             watts=watts,
@@ -218,7 +218,7 @@ class Answerer:
             prompt_tokens=done.prompt_eval_count,
             completion_tokens=done.eval_count,
             reference=self._reference(),
-            device="gpu" if on_gpu else "cpu",
+            device=device,
         )
 
     def _reference(self) -> ReferencePrice | None:

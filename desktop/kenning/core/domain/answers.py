@@ -44,7 +44,7 @@ class Cost:
     local_usd: float = 0.0
     cloud_equivalent_usd: float = 0.0
     reference_model: str = ""
-    device: str = "cpu"
+    device: str = "cpu"  # cpu, gpu, or remote: the Ollama server's own power
     watts: float = 0.0
 
 
@@ -63,6 +63,7 @@ class Trace:
     id: str = ""  # links the answer, its stored trace and the user's feedback
     question: str = ""
     verified: bool | None = None  # an answer with at least one supported citation; None: not answered
+    host: str = ""  # the Ollama server that computed the answer (a URL); empty when no model ran
 
 
 @dataclass

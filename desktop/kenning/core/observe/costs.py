@@ -11,6 +11,8 @@ import tomli_w
 
 from kenning.core.domain.answers import Cost
 from kenning.core.private_files import private_dir
+from kenning.core.settings import AnswerSettings, OllamaSettings
+from kenning.core.transport import is_local_host
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,16 @@ def save_reference_prices(prices: list[ReferencePrice], path: Path) -> None:
     header = "# What the same tokens would cost at a cloud provider, in US dollars per million tokens.\n"
     tmp.write_text(header + tomli_w.dumps(table), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def model_power(answer: AnswerSettings, ollama: OllamaSettings, host: str) -> tuple[float, str]:
+    """(watts, device) of whatever ran the model: this computer's CPU or GPU, or the remote server's
+    own draw when the Ollama host is another machine (its energy, not this laptop's idle CPU)."""
+    if host and not is_local_host(host):
+        return ollama.remote_watts, "remote"
+    if str(ollama.num_gpu) != "0":
+        return answer.gpu_watts, "gpu"
+    return answer.cpu_watts, "cpu"
 
 
 def answer_cost(

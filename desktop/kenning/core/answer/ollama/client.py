@@ -30,6 +30,7 @@ from kenning.core.answer.ollama.errors import (
     OllamaTimeout,
     OllamaUnavailable,
     StreamInterrupted,
+    UntrustedCertificate,
     bad_host,
     error_from_reply,
 )
@@ -38,6 +39,7 @@ from kenning.core.answer.ollama.transport import http_client, read_version, ssl_
 from kenning.core.answer.ollama.types import ChatChunk, ChatDone, ChatReply, ModelInfo, PullProgress
 from kenning.core.hosts import InvalidHost, normalize_host
 from kenning.core.settings import OllamaSettings
+from kenning.core.transport import CaBundleUnreadable, auth_headers, certificate_problem, timeout
 
 __all__ = ["ChatChunk", "ChatDone", "ChatReply", "ModelInfo", "OllamaClient", "PullProgress"]
 
@@ -64,16 +66,17 @@ class OllamaClient:
         except InvalidHost as exc:
             raise bad_host(settings.host) from exc
         self._local = threading.local()
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        connect = settings.connect_timeout_s
-        self._meta = self._client(headers, connect, META_READ_TIMEOUT_S, streaming=False)
-        self._chat = self._client(headers, connect, settings.first_token_timeout_s, streaming=True)
-        self._pull = self._client(headers, connect, PULL_STALL_TIMEOUT_S, streaming=True)
+        headers = auth_headers(token)
+        try:
+            self._verify = ssl_context(settings.ca_bundle)
+        except CaBundleUnreadable as exc:
+            raise OllamaUnavailable(self.url, exc.message, exc.next_step) from exc
+        self._meta = self._client(headers, META_READ_TIMEOUT_S, streaming=False)
+        self._chat = self._client(headers, settings.first_token_timeout_s, streaming=True)
+        self._pull = self._client(headers, PULL_STALL_TIMEOUT_S, streaming=True)
         self._http = http_client(settings, self.url, headers, read_timeout_s=META_READ_TIMEOUT_S)
 
-    def _client(
-        self, headers: dict[str, str], connect: float, read: float, *, streaming: bool
-    ) -> ollama.Client:
+    def _client(self, headers: dict[str, str], read: float, *, streaming: bool) -> ollama.Client:
         # One client per read timeout: the ollama client takes no per-request timeout. The read
         # timeout bounds every wait for data, so for chat it is the first-token timeout.
         extra: dict[str, Any] = {}
@@ -87,8 +90,8 @@ class OllamaClient:
         return ollama.Client(
             self.url,
             headers=headers,
-            timeout=httpx.Timeout(read, connect=connect, pool=connect),
-            verify=ssl_context(),
+            timeout=timeout(self.settings, read),
+            verify=self._verify,
             trust_env=trust_env(self.settings, self.url),
             **extra,
         )
@@ -278,13 +281,16 @@ class OllamaClient:
         if isinstance(exc, ollama.ResponseError):
             status = exc.status_code if exc.status_code > 0 else None
             if context == "pull":
-                return _pull_failed(model, status, str(exc.error))
-            error = error_from_reply(status, str(exc.error), model)
+                return _pull_failed(model, status, str(exc.error), url)
+            error = error_from_reply(status, str(exc.error), model, url)
             if context == "chat" and partial and isinstance(error, OllamaHttpError):
                 return StreamInterrupted(url, partial, str(exc.error))
             return error
         if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
             return bad_host(url)
+        reason = certificate_problem(exc)
+        if reason is not None:
+            return UntrustedCertificate(url, reason)
         if isinstance(exc, (ConnectionError, httpx.ConnectError)):
             # The ollama client wraps ConnectError as ConnectionError, except inside streams.
             return OllamaUnavailable(url)
@@ -326,8 +332,8 @@ def _close(parts: Iterator[Any]) -> None:
         close()
 
 
-def _pull_failed(model: str, status: int | None, detail: str) -> OllamaError:
-    error = error_from_reply(status, detail, model)
+def _pull_failed(model: str, status: int | None, detail: str, url: str) -> OllamaError:
+    error = error_from_reply(status, detail, model, url)
     if isinstance(error, OllamaHttpError):  # e.g. "pull model manifest: file does not exist"
         return OllamaHttpError(
             status,

@@ -87,11 +87,41 @@ class OllamaHttpError(OllamaError):
         self.detail = detail
 
 
-def _advice_for_status(status: int | None) -> str:
-    if status in (401, 403):
-        return (
-            "The server wants a valid access token: set it under Settings → Ollama (stored in the keyring)."
+class OllamaUnauthorized(OllamaError):
+    """The server (or the proxy in front of it) refused the request: no token, or not a valid one."""
+
+    def __init__(self, url: str, status: int, detail: str = "") -> None:
+        if status == 401:
+            message = f"Ollama at {url} needs an access token: set it in Settings › Ollama."
+        else:
+            message = (
+                f"Ollama at {url} refused the access token (HTTP {status}): set it in Settings › Ollama."
+            )
+        super().__init__(
+            message,
+            "Ask the server's administrator for a token and enter it under Settings › Ollama › "
+            "Access token (it is kept in the system keyring).",
         )
+        self.url = url
+        self.status = status
+        self.detail = detail
+
+
+class UntrustedCertificate(OllamaUnavailable):
+    """TLS refused the server's certificate: a private authority Kenning was not told about."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            url,
+            message=f"The server's certificate is not trusted ({reason}): Kenning did not connect to {url}.",
+            next_step="If the server's certificate comes from your organisation's own authority, set "
+            "Settings › Ollama › CA bundle to that authority's PEM file; otherwise check the address.",
+        )
+        self.reason = reason
+
+
+def _advice_for_status(status: int | None) -> str:
+    # 401/403 never get here: error_from_reply makes them an OllamaUnauthorized.
     if status in (502, 503, 504):
         return "Ollama (or the proxy in front of it) is busy or restarting: try again in a moment."
     return "Try again; if it keeps happening, check Ollama's log (`ollama serve` output or server.log)."
@@ -147,8 +177,10 @@ _OUT_OF_MEMORY_MARKERS = (
 )
 
 
-def error_from_reply(status: int | None, detail: str, model: str) -> OllamaError:
+def error_from_reply(status: int | None, detail: str, model: str, url: str = "") -> OllamaError:
     """Turn an error reply from Ollama (HTTP status, or None inside a stream) into a specific error."""
+    if status in (401, 403):
+        return OllamaUnauthorized(url or "the configured address", status, detail)
     lowered = detail.lower()
     if any(marker in lowered for marker in _OUT_OF_MEMORY_MARKERS):
         return OllamaOutOfMemory(model, detail)
