@@ -7,6 +7,7 @@ import threading
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from kenning import paths
 from kenning.core.domain.documents import SearchResult
 from kenning.ui.services import AppServices
 from kenning.ui.source_cards import SourceCardList
@@ -32,7 +33,7 @@ class SearchView(QWidget):
         self.status = QLabel(self)
         self.status.setProperty("role", "muted")
         self.results = SourceCardList(self, empty_text="Type a query and press Enter.")
-        self.viewer = SourceViewer(services.readers, self)
+        self.viewer = SourceViewer(services.readers, self, ocr_dir=paths.ocr_dir(services.data_dir))
         self.results.chosen.connect(self._on_chosen)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)

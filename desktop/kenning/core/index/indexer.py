@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -39,12 +40,14 @@ from kenning.core.index.plan import (
     problem_record,
     unchanged,
 )
+from kenning.core.index.scan_pass import read_scans
 from kenning.core.index.schema import chunk_row
 from kenning.core.index.storage_faults import storage_faults
 from kenning.core.index.store import Store
 from kenning.core.index.sync_manifest import SyncManifest
 from kenning.core.index.writer_lock import WriterLock
 from kenning.core.ingest.chunker import Chunker
+from kenning.core.ingest.ocr.runner import OcrRunner
 from kenning.core.ingest.walker import (
     FoundFile,
     IgnoreRules,
@@ -74,13 +77,14 @@ class Indexer:
         follow_symlinks: bool = False,
         batch_chunks: int = 256,
         optimize_every_rows: int = 5_000,
+        ocr: OcrRunner | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
         self.rules = rules
         self.max_file_bytes = max_file_bytes
-        self.preparer = FilePreparer(chunker, max_file_bytes=max_file_bytes)
+        self.preparer = FilePreparer(chunker, max_file_bytes=max_file_bytes, ocr=ocr)
         self.follow_symlinks = follow_symlinks
         self.batch_chunks = batch_chunks
         # Searches slow down as unindexed rows pile up during a long first index (no vector index,
@@ -231,6 +235,7 @@ class Indexer:
         renames = RenameFinder(missing)
         done = 0
         batch: list[Prepared] = []
+        deferred: list[Prepared] = []  # scans, read by OCR once the rest is searchable
         batch_new_chunks = 0
         optimized_at = 0  # report.chunks_added at the last optimize()
         try:
@@ -238,6 +243,9 @@ class Indexer:
                 if prepared.renamed_from is not None:
                     done += 1
                     yield self._apply_rename(prepared, report, done, len(todo))
+                    continue
+                if prepared.needs_ocr:
+                    deferred.append(prepared)
                     continue
                 batch.append(prepared)
                 batch_new_chunks += len(prepared.chunks)
@@ -266,6 +274,9 @@ class Indexer:
                 for path in gone:
                     report.removed += 1
                     yield FileDone(path, Outcome.REMOVED)
+            commit = partial(self._commit, records=records, report=report, cancel=cancel)
+            yield from read_scans(self.preparer, deferred, records, commit, cancel)
+            report.cancelled = cancel.is_set()
         if optimize and (report.indexed or report.removed or report.renamed):
             self._optimize(report)
         report.seconds = time.perf_counter() - started
