@@ -1,0 +1,41 @@
+"""Each OCR engine on a real scan: the words, their boxes where they are printed, and the choice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kenning.core.ingest.ocr.engine import OcrUnavailable, make_engine
+from kenning.core.ingest.ocr.image_loader import image_frames
+from kenning.core.ingest.ocr.page_text import page_from_words
+
+SCAN = Path(__file__).resolve().parents[2] / "data" / "scans" / "letter-scan.png"
+
+
+def test_auto_prefers_tesseract_when_installed_and_rapidocr_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = "tesseract" if shutil.which("tesseract") else "rapidocr"
+    assert make_engine("auto", "eng").name == expected
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert make_engine("auto", "eng").name == "rapidocr"
+    with pytest.raises(OcrUnavailable, match="Tesseract is not installed"):
+        make_engine("tesseract", "eng")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["tesseract", "rapidocr"])
+def test_engine_reads_the_scan_with_boxes_on_the_printed_lines(name: str) -> None:
+    if name == "tesseract" and shutil.which("tesseract") is None:
+        pytest.skip("Tesseract is not installed here")
+    image = next(image_frames(SCAN.read_bytes()))
+    page = page_from_words(1, make_engine(name, "eng").recognize(image))
+    assert "cracked capstones" in page.text
+    assert page.confidence > 0.8
+    start = page.text.index("capstones")
+    [(x, y, w, h)] = page.boxes_for(start, start + len("capstones"))
+    # generate.py prints "three cracked capstones ..." as line 5: y = 60 + 52 * 5 px on a 588 px page
+    assert 300 / 588 < y + h / 2 < 360 / 588
+    assert 0.1 < x < 0.5 and 0.05 < w < 0.2
