@@ -54,7 +54,7 @@ def test_scans_are_read_after_the_text_files_and_found_on_their_page(
     folder = _folder(tmp_path)
     events = list(workspace.indexer.sync([str(folder)]))
     done = [e for e in events if isinstance(e, FileDone)]
-    assert [os.path.basename(e.path) for e in done][0] == "notes.md"  # text first, scans after
+    assert os.path.basename(done[0].path) == "notes.md"  # text first, scans after
     scans = [e for e in done if e.phase == "ocr"]
     assert sorted(os.path.basename(e.path) for e in scans) == ["letter-scan.png", "minutes-scan.pdf"]
     assert [(e.done, e.total) for e in scans] == [(1, 2), (2, 2)]
@@ -78,7 +78,7 @@ def test_scans_are_read_after_the_text_files_and_found_on_their_page(
     boxes = WordBoxStore(tmp_path / "data" / "ocr")
     page = render_page(str(folder / "minutes-scan.pdf"), 2, "forty barrels of lamp oil", ocr_boxes=boxes)
     assert page.highlights
-    for x, y, w, h in page.highlights:
+    for x, y, _, h in page.highlights:
         centre = (y + h / 2) / page.height
         assert PHRASE_LINE[0] <= centre <= PHRASE_LINE[1]
         assert x / page.width > 0.25  # "forty" is not the first word of its line

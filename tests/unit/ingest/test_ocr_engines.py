@@ -14,7 +14,7 @@ from kenning.core.ingest.ocr.page_text import page_from_words
 SCAN = Path(__file__).resolve().parents[2] / "data" / "scans" / "letter-scan.png"
 
 
-def test_auto_prefers_tesseract_when_installed_and_rapidocr_otherwise(
+def test_auto_prefers_tesseract_when_installed_else_rapidocr(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     expected = "tesseract" if shutil.which("tesseract") else "rapidocr"
