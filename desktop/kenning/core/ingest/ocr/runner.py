@@ -71,7 +71,7 @@ def _merge(path: str, needs: NeedsOcr, pages: list[OcrPage], engine_name: str) -
     if not blocks:
         if needs.kind == "image":
             raise FileUnsupported("no text found in this image")
-        raise FileSkipped("no text found in this PDF, even by OCR")
+        raise FileSkipped("no text found in this scanned PDF, even by OCR")
     notes = tuple(f"OCR: page {p.page} confidence {p.confidence:.2f}" for p in pages if p.text)
     log.info("%s: read %d page(s) with %s", path, len(pages), engine_name)
     return Document(
