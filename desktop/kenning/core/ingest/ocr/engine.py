@@ -7,29 +7,15 @@ RapidOCR (PP-OCR models in ONNX, installed with the app by pip), so OCR never ne
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from kenning.core.errors import KenningError
+from kenning.core.ingest.ocr.word import Word
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 ENGINES = ("auto", "tesseract", "rapidocr")
-
-
-@dataclass(frozen=True)
-class Word:
-    """One recognised word; the box is a fraction of the image's width and height (0..1), so it
-    fits the page at any rendering scale."""
-
-    text: str
-    x: float
-    y: float
-    w: float
-    h: float
-    confidence: float  # 0..1
-    line: int  # words of one line share a number; lines are in reading order
 
 
 class OcrEngine(Protocol):

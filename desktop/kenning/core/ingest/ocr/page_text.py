@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kenning.core.ingest.ocr.engine import Word
+from kenning.core.ingest.ocr.word import Word
 
 Box = tuple[float, float, float, float]  # x, y, w, h as fractions of the page
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from kenning.core.ingest.ocr.engine import Word
+from kenning.core.ingest.ocr.word import Word
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kenning.core.ingest.ocr.engine import Word
+from kenning.core.ingest.ocr.word import Word
 
 if TYPE_CHECKING:
     from PIL.Image import Image
