@@ -132,20 +132,25 @@ def render_page(
 def _render_image(path: str, page: int, passage: str, scale: float, ocr: OcrPage | None) -> RenderedPage:
     try:
         with open(path, "rb") as f:
-            frames = list(image_frames(f.read()))
+            data = f.read()
     except OSError as exc:
         raise FileUnreadable(
             f"Could not open {path} to show it: {exc}.", "Use Open to view it in another app."
         ) from exc
-    index = min(max(page, 1), len(frames)) - 1
+    count = 0
+    image = None
+    for count, frame in enumerate(image_frames(data), start=1):  # decoded one at a time
+        if count <= max(page, 1):
+            image = frame
+    assert image is not None  # image_frames yields at least one frame or raises
+    index = min(max(page, 1), count) - 1
     # OCR ran at the image's own size; the viewer's scale is relative to a 72 dpi page, so images
     # are shown at scale / 1.5 of their pixels (1.5 being the viewer's usual scale), never above 1:1.
-    image = frames[index]
     factor = min(1.0, scale / 1.5)
     if factor < 1.0:
         image = image.resize((max(1, int(image.width * factor)), max(1, int(image.height * factor))))
     rgba = image.convert("RGBA")
     rects = ocr_highlights(ocr, passage, rgba.width, rgba.height) if ocr is not None else []
     return RenderedPage(
-        rgba.width, rgba.height, rgba.width * 4, rgba.tobytes(), tuple(rects), index + 1, len(frames)
+        rgba.width, rgba.height, rgba.width * 4, rgba.tobytes(), tuple(rects), index + 1, count
     )
