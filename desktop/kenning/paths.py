@@ -37,6 +37,11 @@ def index_dir(data: Path) -> Path:
     return data / "index"
 
 
+def ocr_dir(data: Path) -> Path:
+    """OCR results (text and word boxes) by content hash, outside the index so a rebuild keeps them."""
+    return data / "ocr"
+
+
 def log_dir(data: Path) -> Path:
     return data / "logs"
 

@@ -25,6 +25,8 @@ def test_defaults_have_no_problems() -> None:
         (lambda s: setattr(s.answer, "answer_tokens", 8000), "answer_tokens", "context size (4096)"),
         (lambda s: setattr(s.answer, "reference_model", "gpt-9"), "reference_model", "not in the reference"),
         (lambda s: setattr(s.index, "ignore", ["*.tmp", "  "]), "ignore", "blank"),
+        (lambda s: setattr(s.ocr, "engine", "easyocr"), "engine", "auto, tesseract or rapidocr"),
+        (lambda s: setattr(s.ocr, "languages", "eng, deu"), "languages", 'joined by "+"'),
     ],
 )
 def test_each_bad_value_is_named(change, field: str, words: str) -> None:  # type: ignore[no-untyped-def]

@@ -173,6 +173,17 @@ class ServiceSettings:
     mcp: bool = _describe(False, "Also serve MCP over HTTP at /mcp (needs an access token).")
 
 
+@dataclass
+class OcrSettings:
+    enabled: bool = _describe(
+        True, "Read scanned PDF pages and images (PNG, JPEG, TIFF) with OCR, after the other files."
+    )
+    languages: str = _describe(
+        "eng", 'Languages of the scans, joined by "+" (Tesseract language packs, e.g. "eng+deu").'
+    )
+    engine: str = _describe("auto", "auto (Tesseract when installed, else RapidOCR), tesseract or rapidocr.")
+
+
 def apply_env(settings: OllamaSettings, environ: Mapping[str, str] | None = None) -> OllamaSettings:
     """The settings with OLLAMA_HOST applied; call where settings are loaded, not in the client."""
     env = os.environ if environ is None else environ
@@ -191,6 +202,7 @@ class Settings:
     ollama: OllamaSettings = field(default_factory=OllamaSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

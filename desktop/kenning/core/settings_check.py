@@ -100,6 +100,7 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
     need(s.answer.usd_per_kwh >= 0, "answer", "usd_per_kwh", "The electricity price cannot be negative.")
     need(1 <= s.service.port <= 65535, "service", "port", "The port must be between 1 and 65535.")
     need(bool(s.service.host.strip()), "service", "host", "Give an address to listen on, like 127.0.0.1.")
+    _check_ocr(s, need)
     if reference_models is not None and s.answer.reference_model:
         known = set(reference_models)
         need(
@@ -109,6 +110,24 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
             f'"{s.answer.reference_model}" is not in the reference price table.',
         )
     return found
+
+
+OCR_ENGINES = ("auto", "tesseract", "rapidocr")
+
+
+def _check_ocr(s: Settings, need: Need) -> None:
+    need(
+        s.ocr.engine.strip().lower() in OCR_ENGINES,
+        "ocr",
+        "engine",
+        "The OCR engine must be auto, tesseract or rapidocr.",
+    )
+    need(
+        re.fullmatch(r"[A-Za-z_]+(\+[A-Za-z_]+)*", s.ocr.languages.strip()) is not None,
+        "ocr",
+        "languages",
+        'Name Tesseract languages joined by "+", like eng or eng+deu.',
+    )
 
 
 def _check_ollama(s: Settings, need: Need) -> None:

@@ -29,6 +29,8 @@ from kenning.core.index.indexer import Indexer
 from kenning.core.index.store import Store
 from kenning.core.index.swap import recover_swap
 from kenning.core.ingest.chunker import Chunker
+from kenning.core.ingest.ocr.runner import OcrRunner
+from kenning.core.ingest.ocr.word_boxes import WordBoxStore
 from kenning.core.ingest.token_counter import TokenCounter, token_counter_for
 from kenning.core.ingest.walker import IgnoreRules
 from kenning.core.observe.trace_store import TraceStore
@@ -144,7 +146,16 @@ class Workspace:
             max_file_bytes=int(s.max_file_mb * 1_000_000),
             follow_symlinks=s.follow_symlinks,
             batch_chunks=s.commit_chunks,
+            ocr=self.ocr_runner,
         )
+
+    @cached_property
+    def ocr_runner(self) -> OcrRunner | None:
+        """Reads scans when OCR is on; None leaves scans with the text they have."""
+        o = self.settings.ocr
+        if not o.enabled:
+            return None
+        return OcrRunner(WordBoxStore(paths.ocr_dir(self.data_dir)), engine=o.engine, languages=o.languages)
 
     @cached_property
     def retriever(self) -> Retriever:

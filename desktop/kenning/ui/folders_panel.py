@@ -41,7 +41,10 @@ def ago(epoch: float, now: float | None = None) -> str:
 
 
 def eta_text(progress: IndexProgress) -> str:
-    parts = [f"{progress.done} of {progress.total} files"]
+    if progress.scans:
+        parts = [f"Reading scans: {progress.done}/{progress.total}"]
+    else:
+        parts = [f"{progress.done} of {progress.total} files"]
     if progress.files_per_s:
         parts.append(f"{progress.files_per_s:.1f} files/s")
     if progress.eta_s is not None and progress.done:

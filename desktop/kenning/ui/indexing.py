@@ -48,6 +48,7 @@ class IndexProgress:
     files_per_s: float
     eta_s: float | None
     current: str = ""
+    scans: bool = False  # the OCR pass: done/total count scans being read
 
     @property
     def fraction(self) -> float:
@@ -66,12 +67,17 @@ class ProgressMeter:
     """Files per second and time left since a run started, from the indexer's per-file events."""
 
     started: float = field(default_factory=time.perf_counter)
+    phase: str = ""
 
     def progress(self, roots: tuple[str, ...], event: FileDone) -> IndexProgress:
+        if event.phase != self.phase:  # scans are timed apart: seconds a page, not files a second
+            self.phase, self.started = event.phase, time.perf_counter()
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         rate = event.done / elapsed
         eta = (event.total - event.done) / rate if rate > 0 else None
-        return IndexProgress(roots, event.done, event.total, rate, eta, event.path)
+        return IndexProgress(
+            roots, event.done, event.total, rate, eta, event.path, scans=event.phase == "ocr"
+        )
 
 
 class IndexingController(QObject):

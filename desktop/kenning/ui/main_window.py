@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.banner = OllamaBanner(self)
         self.settings_notice = ErrorBanner(self)
         self.search_view = SearchView(services, self)
-        self.sources = SourcesPanel(services.readers, self)
+        self.sources = SourcesPanel(services.readers, self, ocr_dir=paths.ocr_dir(services.data_dir))
         self.details = AnswerDetailsPanel(self)
         self.inspector = InspectorPanel(self)
         self._status = KenningStatusBar(self)

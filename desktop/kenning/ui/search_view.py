@@ -7,6 +7,7 @@ import threading
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from kenning import paths
 from kenning.core.domain.documents import SearchResult
 from kenning.core.search.scope import Scope
 from kenning.ui.services import AppServices
@@ -42,7 +43,7 @@ class SearchView(QWidget):
         self.why_link = why
         self.scope: Scope | None = None  # the chat's scope: searches look where questions look
         self.results = SourceCardList(self, empty_text="Type a query and press Enter.")
-        self.viewer = SourceViewer(services.readers, self)
+        self.viewer = SourceViewer(services.readers, self, ocr_dir=paths.ocr_dir(services.data_dir))
         self.results.chosen.connect(self._on_chosen)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)

@@ -53,6 +53,7 @@ SECTION_TITLES = {
     "answer": "Answers && costs",
     "watch": "Watching",
     "service": "Service",
+    "ocr": "Scans (OCR)",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QTextCharFormat, QTextCursor
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kenning.core.domain.documents import Hit
+from kenning.core.ingest.page_render import is_image
 from kenning.ui.tasks import TaskHandle, TaskRunner
 
 HIGHLIGHT = QColor(255, 214, 0, 90)
@@ -46,9 +48,12 @@ def _read_text(hit: Hit) -> _TextView:
 
 
 class SourceViewer(QWidget):
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, parent: QWidget | None = None, *, ocr_dir: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
+        self._ocr_dir = ocr_dir  # where OCR word boxes are kept, to highlight passages on scans
         self._loading: TaskHandle | None = None
         self.title = QLabel("Click a source or a citation to see it in its document.", self)
         self.title.setProperty("role", "muted")
@@ -89,15 +94,19 @@ class SourceViewer(QWidget):
         self.shown = None
         name = os.path.basename(hit.path)
         self.title.setText(f"{name}" + (f" — page {hit.page}" if hit.page else "") + " (loading…)")
-        if hit.page and hit.path.lower().endswith(".pdf"):
+        ocr_dir = self._ocr_dir
+        if hit.page and (hit.path.lower().endswith(".pdf") or is_image(hit.path)):
             width = max(self.stack.width() - 40, 300)  # the page view may be hidden: use the stack
 
             def render(cancel: threading.Event) -> object:
+                from kenning.core.ingest.ocr.word_boxes import WordBoxStore
                 from kenning.core.ingest.page_render import render_page
 
+                boxes = WordBoxStore(ocr_dir) if ocr_dir is not None else None
                 probe = render_page(hit.path, hit.page or 1, "", scale=0.25)
                 scale = width / (probe.width / 0.25)
-                return render_page(hit.path, hit.page or 1, hit.text, scale=max(0.5, min(scale, 2.5)))
+                scale = max(0.5, min(scale, 2.5))
+                return render_page(hit.path, hit.page or 1, hit.text, scale=scale, ocr_boxes=boxes)
 
             self._loading = self._runner.submit(
                 "render page",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
@@ -14,10 +15,12 @@ from kenning.ui.tasks import TaskRunner
 
 
 class SourcesPanel(QWidget):
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, parent: QWidget | None = None, *, ocr_dir: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.cards = SourceCardList(self, empty_text="Sources of an answer appear here.")
-        self.viewer = SourceViewer(runner, self)
+        self.viewer = SourceViewer(runner, self, ocr_dir=ocr_dir)
         self.cards.chosen.connect(self._on_chosen)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.cards)

@@ -69,7 +69,8 @@ class KenningStatusBar(QStatusBar):
         if progress is None:
             self.work.setText("Watching your folders: index up to date")
         elif progress.total:
-            self.work.setText(f"Indexing: {progress.done} of {progress.total} files")
+            what = "Reading scans" if progress.scans else "Indexing"
+            self.work.setText(f"{what}: {progress.done} of {progress.total} files")
         else:
             self.work.setText("Checking folders for changes…")
 

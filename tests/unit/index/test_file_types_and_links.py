@@ -13,6 +13,7 @@ import pytest
 from kenning.core.domain.documents import FileStatus
 from kenning.core.index import file_preparer
 from kenning.core.index.folder_stats import folder_stats
+from kenning.core.settings import OcrSettings, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +34,7 @@ def test_photos_and_archives_are_skipped_unread_and_not_listed_as_problems(
         return real_read(path, **kw)
 
     monkeypatch.setattr(file_preparer, "read_file", recording_read)
-    workspace = make_workspace()
+    workspace = make_workspace(Settings(ocr=OcrSettings(enabled=False)))  # with OCR on, images are read
     report = list(workspace.indexer.sync([str(folder)]))[-1].report
 
     assert report.indexed == 1 and report.skipped_unsupported == 2
@@ -45,6 +46,21 @@ def test_photos_and_archives_are_skipped_unread_and_not_listed_as_problems(
     assert records[str(folder / "holiday.jpg")].status is FileStatus.UNSUPPORTED
     again = list(workspace.indexer.sync([str(folder)]))[-1].report
     assert again.unchanged == 3 and again.skipped_unsupported == 0
+
+
+def test_with_ocr_on_a_photo_without_text_is_read_and_stays_quiet(
+    make_workspace: Callable[..., Any], tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    Image.radial_gradient("L").resize((640, 480)).convert("RGB").save(folder / "sky.jpg")
+    workspace = make_workspace()
+    report = list(workspace.indexer.sync([str(folder)]))[-1].report
+    assert report.skipped_unsupported == 1 and report.skipped == [] and report.errors == []
+    record = workspace.store.file_records()[str(folder / "sky.jpg")]
+    assert (record.status, record.error) == (FileStatus.UNSUPPORTED, "no text found in this image")
 
 
 def test_a_linked_file_stays_indexed_when_the_watcher_checks_its_path(

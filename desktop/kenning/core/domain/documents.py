@@ -162,6 +162,7 @@ class FileDone:
     done: int = 0  # files processed so far (unchanged ones excluded)
     total: int = 0
     renamed_from: str = ""
+    phase: str = ""  # "ocr" while scans are read, after the other files (done/total count scans)
 
 
 @dataclass

@@ -17,6 +17,8 @@ from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable, FileUn
 from kenning.core.index.plan import Prepared, RenameFinder
 from kenning.core.ingest.chunker import Chunker
 from kenning.core.ingest.file_reader import read_file, read_head
+from kenning.core.ingest.ocr.needs import NeedsOcr
+from kenning.core.ingest.ocr.runner import OcrRunner
 from kenning.core.ingest.walker import FoundFile, is_displayable
 
 _DONE = object()
@@ -25,11 +27,16 @@ _DONE = object()
 class FilePreparer:
     """Turns one found file into a `Prepared`: its hash, and its chunks unless nothing changed."""
 
-    def __init__(self, chunker: Chunker, *, max_file_bytes: int) -> None:
+    def __init__(self, chunker: Chunker, *, max_file_bytes: int, ocr: OcrRunner | None = None) -> None:
         self.chunker = chunker
         self.max_file_bytes = max_file_bytes
+        self.ocr = ocr  # None: OCR is off, scans give the text they have (or are skipped)
 
-    def prepare(self, f: FoundFile, record: FileRecord | None, renames: RenameFinder) -> Prepared:
+    def prepare(
+        self, f: FoundFile, record: FileRecord | None, renames: RenameFinder, *, ocr_now: bool = False
+    ) -> Prepared:
+        """Read, parse and chunk `f`. A scan is only marked `needs_ocr` unless `ocr_now`: the indexer
+        reads scans after every other file is searchable."""
         prepared = Prepared(found=f)
         if not is_displayable(f.path):
             prepared.problem = FileSkipped("the file name is not valid UTF-8; rename the file to index it")
@@ -38,7 +45,7 @@ class FilePreparer:
         from kenning.core.ingest.loaders import HEAD_BYTES, is_unsupported, load_document
 
         head = read_head(f.path, HEAD_BYTES)
-        if head is not None and is_unsupported(f.path, head):
+        if head is not None and is_unsupported(f.path, head, ocr=self.ocr is not None):
             # judged before the whole file is read and hashed: a folder of photos costs a few KB each
             prepared.problem = FileUnsupported("unsupported file type")
             return prepared
@@ -57,7 +64,13 @@ class FilePreparer:
             prepared.renamed_from = renames.claim(content.sha256)
             if prepared.renamed_from is not None:
                 return prepared
-            doc = load_document(f.path, content.data)
+            try:
+                doc = load_document(f.path, content.data, ocr=self.ocr is not None)
+            except NeedsOcr as needs:
+                if not ocr_now or self.ocr is None:
+                    prepared.needs_ocr = True
+                    return prepared
+                doc = self.ocr.read(f.path, content.data, content.sha256, needs)
             prepared.loader = doc.loader
             prepared.pages = doc.pages or 0
             prepared.notes = doc.notes + left_out_notes(doc)

@@ -14,11 +14,9 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-
-import numpy as np
+from functools import partial
 
 from kenning.core.domain.documents import (
-    Chunk,
     FileDone,
     FileIssue,
     FileRecord,
@@ -39,12 +37,15 @@ from kenning.core.index.plan import (
     problem_record,
     unchanged,
 )
+from kenning.core.index.scan_pass import read_scans
 from kenning.core.index.schema import chunk_row
 from kenning.core.index.storage_faults import storage_faults
 from kenning.core.index.store import Store
 from kenning.core.index.sync_manifest import SyncManifest
+from kenning.core.index.vector_reuse import vectors_for
 from kenning.core.index.writer_lock import WriterLock
 from kenning.core.ingest.chunker import Chunker
+from kenning.core.ingest.ocr.runner import OcrRunner
 from kenning.core.ingest.walker import (
     FoundFile,
     IgnoreRules,
@@ -74,13 +75,14 @@ class Indexer:
         follow_symlinks: bool = False,
         batch_chunks: int = 256,
         optimize_every_rows: int = 5_000,
+        ocr: OcrRunner | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
         self.rules = rules
         self.max_file_bytes = max_file_bytes
-        self.preparer = FilePreparer(chunker, max_file_bytes=max_file_bytes)
+        self.preparer = FilePreparer(chunker, max_file_bytes=max_file_bytes, ocr=ocr)
         self.follow_symlinks = follow_symlinks
         self.batch_chunks = batch_chunks
         # Searches slow down as unindexed rows pile up during a long first index (no vector index,
@@ -246,6 +248,7 @@ class Indexer:
         renames = RenameFinder(missing)
         done = 0
         batch: list[Prepared] = []
+        deferred: list[Prepared] = []  # scans, read by OCR once the rest is searchable
         batch_new_chunks = 0
         optimized_at = 0  # report.chunks_added at the last optimize()
         try:
@@ -253,6 +256,9 @@ class Indexer:
                 if prepared.renamed_from is not None:
                     done += 1
                     yield self._apply_rename(prepared, report, done, len(todo))
+                    continue
+                if prepared.needs_ocr:
+                    deferred.append(prepared)
                     continue
                 batch.append(prepared)
                 batch_new_chunks += len(prepared.chunks)
@@ -281,6 +287,9 @@ class Indexer:
                 for path in gone:
                     report.removed += 1
                     yield FileDone(path, Outcome.REMOVED)
+            commit = partial(self._commit, records=records, report=report, cancel=cancel)
+            yield from read_scans(self.preparer, deferred, records, commit, cancel)
+            report.cancelled = cancel.is_set()
         if optimize and (report.indexed or report.removed or report.renamed):
             self._optimize(report)
         report.seconds = time.perf_counter() - started
@@ -303,7 +312,8 @@ class Indexer:
         now = time.time()
         model_id = self.embedder.model_id
         good = [p for p in batch if p.problem is None and not p.touched_only]
-        vectors = self._vectors_for([c for p in good for c in p.chunks], report, cancel)
+        chunks = [c for p in good for c in p.chunks]
+        vectors = vectors_for(chunks, self.store, self.embedder, report, cancel)
         dimension = len(next(iter(vectors.values()))) if vectors else 0
         rows = []
         for p in good:
@@ -346,29 +356,6 @@ class Indexer:
                 events.append(FileDone(f.path, Outcome.INDEXED, chunks=len(p.chunks)))
         self.store.upsert_records(new_records)
         return events
-
-    def _vectors_for(
-        self, chunks: list[Chunk], report: SyncReport, cancel: threading.Event | None = None
-    ) -> dict[str, np.ndarray]:
-        """Reuse every stored vector whose text is unchanged; embed only the rest."""
-        model_id = self.embedder.model_id
-        keys = [text_hash(c.search_text, model_id) for c in chunks]
-        texts = dict(zip(keys, (c.search_text for c in chunks), strict=True))
-        vectors = self.store.vectors_for(list(texts))
-        needed = [(key, text) for key, text in texts.items() if key not in vectors]
-        report.chunks_reused += sum(1 for key in keys if key in vectors)
-        if needed:
-            if not self.embedder.loaded:  # a one-time cost: reported apart from the encoding speed
-                started = time.perf_counter()
-                self.embedder.load()
-                report.model_load_seconds += time.perf_counter() - started
-            started = time.perf_counter()
-            embedded = self.embedder.embed([text for _, text in needed], cancel=cancel)
-            report.embed_seconds += time.perf_counter() - started
-            report.chunks_embedded += len(needed)
-            for (key, _), vec in zip(needed, embedded, strict=True):
-                vectors[key] = vec
-        return vectors
 
     def _apply_rename(self, p: Prepared, report: SyncReport, done: int, total: int) -> FileDone:
         """Move a file's chunks to its new path without parsing or embedding it again."""

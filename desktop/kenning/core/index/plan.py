@@ -24,6 +24,7 @@ class Prepared:
     problem: FileProblem | None = None
     touched_only: bool = False  # same content, new mtime
     renamed_from: FileRecord | None = None
+    needs_ocr: bool = False  # a scan: read in the OCR pass at the end of the sync
 
 
 class RenameFinder:

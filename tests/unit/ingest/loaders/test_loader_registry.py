@@ -131,7 +131,11 @@ def _load_bad(bad: Path, name: str) -> Document:
         ("empty.pdf", FileSkipped, "empty file"),
         ("zero-bytes.docx", FileSkipped, "empty file"),
         ("empty.md", FileSkipped, "empty file"),
-        ("scanned-no-text.pdf", FileSkipped, "no extractable text (scanned? OCR not supported)"),
+        (
+            "scanned-no-text.pdf",
+            FileSkipped,
+            "no extractable text (scanned? turn on OCR in the settings to read it)",
+        ),
         ("not-really-a.docx", FileUnreadable, "not a Word document (corrupt DOCX)"),
         ("notes.txt", FileSkipped, "binary file (not text)"),
     ],

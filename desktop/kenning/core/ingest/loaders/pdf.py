@@ -13,6 +13,7 @@ from kenning.core.domain.documents import Document, make_blocks
 from kenning.core.errors import FileSkipped, FileUnreadable
 from kenning.core.ingest.loaders.decoding import title_from_path
 from kenning.core.ingest.loaders.pdf_hidden import visible_text
+from kenning.core.ingest.ocr.needs import NeedsOcr
 from kenning.core.ingest.pdfium_lock import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,10 @@ log = logging.getLogger(__name__)
 ENCRYPTED_REASON = "PDF is encrypted (password-protected)"
 DAMAGED_REASON = "PDF is damaged or truncated"
 NOT_PDF_REASON = "not a PDF (the file's content is not PDF data)"
-NO_TEXT_REASON = "no extractable text (scanned? OCR not supported)"
+NO_TEXT_REASON = "no extractable text (scanned? turn on OCR in the settings to read it)"
+# A page with fewer characters than this that shows an image is a scan (a stamp or page number may
+# sit in a text layer over it); it is read with OCR.
+MIN_PAGE_CHARS = 20
 
 _SIGNATURE_WINDOW = 1024  # the spec allows junk before "%PDF-"; readers accept it within the first KiB
 
@@ -58,14 +62,12 @@ class PdfLoader:
         if not self.sniff(data):
             raise FileUnreadable(NOT_PDF_REASON)
         with PDFIUM_LOCK:
-            title, pages, hidden_chars = _extract(data)
+            title, pages, hidden_chars, scanned = _extract(data)
         parts: list[tuple[str, int | None, tuple[str, ...]]] = [
-            (text, number, ()) for number, text in enumerate(pages, start=1)
+            (text, number, ()) for number, text in enumerate(pages, start=1) if number not in scanned
         ]
         blocks = make_blocks(parts)
-        if not blocks:
-            raise FileSkipped(NO_TEXT_REASON)
-        return Document(
+        document = Document(
             path=path,
             title=title or title_from_path(path),
             loader=self.name,
@@ -73,6 +75,11 @@ class PdfLoader:
             pages=len(pages),
             hidden_chars=hidden_chars,
         )
+        if scanned:
+            raise NeedsOcr("pdf", pages=scanned, document=document)
+        if not blocks:
+            raise FileSkipped(NO_TEXT_REASON)
+        return document
 
 
 def clean_page_text(raw: str) -> str:
@@ -85,9 +92,9 @@ def clean_page_text(raw: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _extract(data: bytes) -> tuple[str, list[str], int]:
+def _extract(data: bytes) -> tuple[str, list[str], int, tuple[int, ...]]:
     """Title, the cleaned visible text of every page ("" for a page without text or that failed to
-    load), and how many characters of hidden text were left out."""
+    load), how many characters of hidden text were left out, and the pages that are scans."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -98,10 +105,13 @@ def _extract(data: bytes) -> tuple[str, list[str], int]:
         title = _metadata_title(document)
         pages: list[str] = []
         failed = hidden_chars = 0
+        scanned: list[int] = []
         for index in range(len(document)):
             try:
-                text, hidden = _page_text(document, index)
+                text, hidden, has_image = _page_text(document, index)
                 pages.append(text)
+                if has_image and len(text) < MIN_PAGE_CHARS:
+                    scanned.append(index + 1)
                 hidden_chars += hidden
             except pdfium.PdfiumError:
                 failed += 1  # a damaged page: keep the others, keep page numbers true
@@ -112,22 +122,30 @@ def _extract(data: bytes) -> tuple[str, list[str], int]:
             log.info("skipped %d damaged page(s) of %d", failed, len(pages))
         if hidden_chars:
             log.info("left out %d character(s) of hidden text", hidden_chars)
-        return title, pages, hidden_chars
+        return title, pages, hidden_chars, tuple(scanned)
     finally:
         document.close()
 
 
-def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, int]:
+def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, int, bool]:
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
             visible = visible_text(page, textpage)
-            return clean_page_text(visible.text), visible.hidden_chars
+            text = clean_page_text(visible.text)
+            # only a nearly empty page is looked at for images: a text page's figures are not scans
+            has_image = len(text) < MIN_PAGE_CHARS and _has_image(page)
+            return text, visible.hidden_chars, has_image
         finally:
             textpage.close()
     finally:
         page.close()
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)
+    return next(iter(objects), None) is not None
 
 
 def _metadata_title(document: pdfium.PdfDocument) -> str:

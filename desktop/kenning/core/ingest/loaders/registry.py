@@ -6,7 +6,7 @@ import logging
 from pathlib import PurePath
 
 from kenning.core.domain.documents import Document
-from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable
+from kenning.core.errors import FileProblem, FileSkipped, FileUnreadable, FileUnsupported
 from kenning.core.ingest.loaders.base import Loader
 from kenning.core.ingest.loaders.decoding import BINARY_REASON, looks_binary
 from kenning.core.ingest.loaders.delimited import CsvLoader
@@ -18,12 +18,14 @@ from kenning.core.ingest.loaders.markdown import MarkdownLoader
 from kenning.core.ingest.loaders.odp import OdpLoader
 from kenning.core.ingest.loaders.ods import OdsLoader
 from kenning.core.ingest.loaders.odt import OdtLoader
-from kenning.core.ingest.loaders.pdf import PdfLoader
+from kenning.core.ingest.loaders.pdf import NO_TEXT_REASON, PdfLoader
 from kenning.core.ingest.loaders.pptx import PptxLoader
 from kenning.core.ingest.loaders.rtf import RtfLoader
 from kenning.core.ingest.loaders.text import TextLoader
 from kenning.core.ingest.loaders.xls import XlsLoader
 from kenning.core.ingest.loaders.xlsx import XlsxLoader
+from kenning.core.ingest.ocr.image_loader import ImageLoader
+from kenning.core.ingest.ocr.needs import NeedsOcr
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +41,15 @@ def _read_attachment(name: str, data: bytes) -> Document:
 
 _PDF, _DOCX, _HTML = PdfLoader(), DocxLoader(), HtmlLoader()
 _XLSX, _PPTX, _EPUB, _RTF = XlsxLoader(), PptxLoader(), EpubLoader(), RtfLoader()
-_ODT, _ODS, _ODP = OdtLoader(), OdsLoader(), OdpLoader()
+_ODT, _ODS, _ODP, _IMAGE = OdtLoader(), OdsLoader(), OdpLoader(), ImageLoader()
 _EML, _MBOX = EmlLoader(_read_attachment), MboxLoader(_read_attachment)
 _LOADERS: tuple[Loader, ...] = (
     _PDF, _DOCX, _XLSX, XlsLoader(), CsvLoader(), _PPTX, _ODT, _ODS, _ODP, _EPUB, _RTF, _EML, _MBOX, _HTML,
-    MarkdownLoader(), TextLoader(),
+    MarkdownLoader(), TextLoader(), _IMAGE,
 )  # fmt: skip
 # Formats with a signature win over the suffix: an HTML page saved as ".pdf" is read as HTML.
 # The OOXML ones look for their part folder ("word/", "ppt/", "xl/") in the first ZIP entries' names.
-_SNIFFERS: tuple[Loader, ...] = (_PDF, _DOCX, _PPTX, _XLSX, _ODT, _ODS, _ODP, _EPUB, _RTF, _HTML)
+_SNIFFERS: tuple[Loader, ...] = (_PDF, _DOCX, _PPTX, _XLSX, _ODT, _ODS, _ODP, _EPUB, _RTF, _HTML, _IMAGE)
 # Mail has only a weak signature (header lines): it is recognised only where the suffix names no format, as
 # in Maildir, so a .txt that begins with "From:" and "Subject:" lines stays plain text.
 _WEAK_SNIFFERS: tuple[Loader, ...] = (_MBOX, _EML)
@@ -74,18 +76,23 @@ def loader_for(path: str, head: bytes) -> Loader | None:
     return by_suffix
 
 
-def is_unsupported(path: str, head: bytes) -> bool:
-    """No loader reads this file, by its first bytes or its suffix (a photo, an archive).
+def is_unsupported(path: str, head: bytes, *, ocr: bool = False) -> bool:
+    """No loader reads this file, by its first bytes or its suffix (an archive; a photo unless `ocr`).
 
     A text suffix over binary content is not "unsupported": that file is named as a problem, since
     its owner expects it to be read."""
-    return loader_for(path, head) is None and PurePath(path).suffix.lower() not in _BY_SUFFIX
+    loader = loader_for(path, head)
+    if loader is _IMAGE or (loader is None and _BY_SUFFIX.get(PurePath(path).suffix.lower()) is _IMAGE):
+        return not ocr
+    return loader is None and PurePath(path).suffix.lower() not in _BY_SUFFIX
 
 
-def load_document(path: str, data: bytes) -> Document:
+def load_document(path: str, data: bytes, *, ocr: bool = False) -> Document:
     """Extract a Document from a file's bytes.
 
     Raises ``FileSkipped`` or ``FileUnreadable`` with a one-line reason; never anything else for bad input.
+    With `ocr`, a scan raises ``NeedsOcr`` for the caller to read later; without, it gives the text
+    found (a PDF's text pages) or is skipped.
     """
     if not data or data.isspace():
         raise FileSkipped(EMPTY_REASON)
@@ -102,6 +109,10 @@ def load_document(path: str, data: bytes) -> Document:
         return document
     except FileProblem:
         raise
+    except NeedsOcr as needs:
+        if ocr:
+            raise
+        return _without_ocr(needs)
     except RecursionError:
         raise FileUnreadable(f"{loader.name.upper()} file is nested too deeply to read") from None
     except MemoryError:
@@ -113,3 +124,11 @@ def load_document(path: str, data: bytes) -> Document:
         raise FileUnreadable(
             f"could not read this {loader.name.upper()} file ({type(error).__name__})"
         ) from None
+
+
+def _without_ocr(needs: NeedsOcr) -> Document:
+    if needs.kind == "image":
+        raise FileUnsupported(UNSUPPORTED_REASON)
+    if needs.document is not None and needs.document.blocks:
+        return needs.document
+    raise FileSkipped(NO_TEXT_REASON)
