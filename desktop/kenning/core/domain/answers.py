@@ -60,6 +60,10 @@ class Trace:
     cost: Cost = field(default_factory=Cost)
     started_at: float = 0.0  # epoch seconds
     status: str = ""
+    # The not-found gate: its signals' verdict, and the model's reply when it was asked (grey zone).
+    gate_relevant: bool | None = None
+    gate_model: str = ""  # "" when not asked, else "yes", "no" or "unclear"
+    judge_tokens: int = 0  # prompt and completion tokens the model's yes/no cost
 
 
 @dataclass
