@@ -83,7 +83,7 @@ def draft_messages(passage: Passage) -> list[dict[str, str]]:
 def clean_question(reply: str) -> str:
     """The first line that reads as a question, without a "Question:" label or quotes."""
     for line in reply.strip().splitlines():
-        line = _LABEL.sub("", line.strip().strip("*").strip()).strip("\"' ")
+        line = _LABEL.sub("", line.strip().strip("*").strip()).strip("*\"' ")
         if len(line) > 8:
             return line if line.endswith("?") else line.rstrip(".") + "?"
     return ""
