@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +23,15 @@ CLEAR = "How does curl store the HSTS cache on disk?"
 @pytest.fixture
 def workspace(
     make_workspace: Callable[..., Any], copy_docs: Callable[..., Path], fake_ollama: FakeOllama
-) -> Any:
+) -> Iterator[Any]:
     docs = copy_docs("web/apache/exports/mod_expires reference.docx", "net/curl/HSTS.md")
     settings = Settings()
     settings.ollama.host = fake_ollama.url
     settings.ollama.model = "llama3.2"
     made = make_workspace(settings)
     list(made.indexer.sync([str(docs)]))
-    return made
+    yield made
+    made.close()  # its Ollama client's connection too
 
 
 def ask(workspace: Any, question: str) -> Answer:
