@@ -46,7 +46,7 @@ def main() -> None:
     print(f"{'id':5s} {'label':12s} {'sim':>6s} {'cover':>6s}  verdict   unknown words")
     for q in load_questions(CORPUS / "questions.jsonl"):
         hits = workspace.retriever.search(q["question"], k=8).hits
-        verdict = judge(q["question"], hits, workspace.store.has_word, distinctive)
+        verdict = judge(q["question"], hits, workspace.store.word_frequency, distinctive)
         unanswerable = q["kind"] == "unanswerable"
         label = "unanswerable" if unanswerable else "answerable"
         print(

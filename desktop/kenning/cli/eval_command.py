@@ -34,6 +34,12 @@ def parse_thresholds(items: list[str]) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.draft is not None:
+        from kenning.cli.draft_command import run_draft
+
+        return run_draft(args)
+    if not args.test_set:
+        raise UsageError("Name a test set (SET.jsonl), or draft one with --draft N --out SET.jsonl.")
     wanted = parse_thresholds(args.min or [])
     test_set = Path(args.test_set)
     questions = load_test_set(test_set)
@@ -87,6 +93,10 @@ def _print(report: EvalReport, saved: Path, missed: list[str]) -> None:
         say(f"  {name:22s} {'-' if value is None else f'{value:.3f}'}")
     say(f"  {'answerable refused':22s} {t['answerable_refused']:.3f}")
     if report.with_model:
+        for name in ("signals_not_found_recall", "signals_answerable_refused"):
+            value = t.get(name)
+            say(f"  {name:26s} {'-' if value is None else f'{value:.3f}'}")
+        say(f"  {'model judged (grey zone)':26s} {t.get('model_judged', 0)}")
         for name in ("citation_validity", "verified_answers", "evidence_recall"):
             value = t.get(name)
             say(f"  {name:22s} {'-' if value is None else f'{value:.3f}'}")

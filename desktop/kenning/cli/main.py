@@ -92,7 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     add_common_options(watch)
 
     evaluate = commands.add_parser("eval", help="score search and answers on a test set (questions.jsonl)")
-    evaluate.add_argument("test_set", metavar="SET.jsonl")
+    evaluate.add_argument("test_set", metavar="SET.jsonl", nargs="?")
+    evaluate.add_argument(
+        "--draft", type=int, metavar="N", help="draft N questions from your documents with the model"
+    )
+    evaluate.add_argument("--out", metavar="SET.jsonl", help="where --draft writes the drafted test set")
+    evaluate.add_argument("--seed", type=int, default=0, help="which passages --draft samples (default 0)")
     evaluate.add_argument("--no-llm", action="store_true", help="retrieval and the not-found gate only")
     evaluate.add_argument("--k", type=int, default=10, help="passages ranked per question (default 10)")
     evaluate.add_argument(

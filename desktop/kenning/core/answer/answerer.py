@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kenning.core.answer.extractive import best_sentences, extractive_text
+from kenning.core.answer.model_judge import JUDGE_OPTIONS, judge_messages, read_verdict
 from kenning.core.answer.ollama.client import ChatChunk, ChatDone, OllamaClient
 from kenning.core.answer.ollama.errors import (
     ModelMissing,
@@ -98,11 +99,15 @@ class Answerer:
         yield Retrieved(tuple(hits), query)
 
         with timer.stage("relevance"):
-            relevance = judge(query, hits, self.retriever.store.has_word, self._distinctive)
-        if not relevance.relevant:
+            relevance = judge(query, hits, self.retriever.store.word_frequency, self._distinctive)
+        trace.gate_relevant = relevance.relevant
+        relevant = relevance.relevant
+        if relevance.grey and self.chat is not None:
+            relevant = self._model_says_relevant(query, hits, relevant, trace, timer)
+        if not relevant:
             answer.status = AnswerStatus.NOT_FOUND
             answer.text = NOT_FOUND_TEXT
-            if relevance.unknown_words:
+            if relevance.unknown_words and not relevance.relevant:
                 named = ", ".join(f"“{w}”" for w in relevance.unknown_words)
                 answer.text = f"None of your indexed documents mention {named}, so they cannot answer this."
             answer.sources = hits[:3]
@@ -246,6 +251,24 @@ class Answerer:
             name = installed[0].name
         info = self.chat.show(name)
         return _ModelSummary(info.name, info.context_length, info.digest)
+
+    def _model_says_relevant(
+        self, question: str, hits: list[Hit], signals_say: bool, trace: Trace, timer: StageTimer
+    ) -> bool:
+        """The model's yes/no for a question near the gate's line; the signals' verdict if it fails."""
+        assert self.chat is not None
+        try:
+            with timer.stage("judge"):
+                model = self._model_info().name
+                reply = self.chat.chat(judge_messages(question, hits), model=model, options=JUDGE_OPTIONS)
+        except KenningError as exc:  # the answer step will meet the same failure and say so
+            log.info("the model could not judge the passages: %s", exc)
+            return signals_say
+        tokens = (reply.done.prompt_eval_count + reply.done.eval_count) if reply.done else 0
+        verdict = read_verdict(reply.text, tokens)
+        trace.gate_model = verdict.word
+        trace.judge_tokens = verdict.tokens
+        return signals_say if verdict.answers is None else verdict.answers
 
     def _distinctive(self, word: str) -> bool:
         """Not an everyday word: the embedding model's vocabulary has no single token for it."""

@@ -64,6 +64,10 @@ class Trace:
     question: str = ""
     verified: bool | None = None  # an answer with at least one supported citation; None: not answered
     host: str = ""  # the Ollama server that computed the answer (a URL); empty when no model ran
+    # The not-found gate: its signals' verdict, and the model's reply when it was asked (grey zone).
+    gate_relevant: bool | None = None
+    gate_model: str = ""  # "" when not asked, else "yes", "no" or "unclear"
+    judge_tokens: int = 0  # prompt and completion tokens the model's yes/no cost
 
 
 @dataclass

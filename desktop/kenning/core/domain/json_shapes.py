@@ -54,6 +54,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "trace": {
             "timings_ms": trace.timings_ms,
             "tokens": {"prompt": trace.prompt_tokens, "completion": trace.completion_tokens},
+            "gate": {"signals": trace.gate_relevant, "model": trace.gate_model, "tokens": trace.judge_tokens},
             "tokens_per_s": trace.tokens_per_s,
             "model_digest": trace.model_digest,
             "host": trace.host,

@@ -21,6 +21,8 @@ class QuestionResult:
     rank: int | None = None  # first passage from the right file (and page), within 10
     evidence_rank: int | None = None  # ... that also holds the evidence text
     refused: bool = False  # the answer was "not in your documents"
+    signals_refused: bool = False  # ... by the gate's signals alone, before any model's yes/no
+    model_judged: str = ""  # the model's yes/no in the gate's grey zone ("" when not asked)
     status: str = ""
     answer: str = ""
     citations: list[dict[str, Any]] = field(default_factory=list)  # n, path, page, supported, right_place
@@ -46,6 +48,17 @@ def totals(results: Sequence[QuestionResult], *, with_model: bool) -> dict[str, 
     out["not_found_recall"] = _share(refused_right, len(unanswerable)) if unanswerable else None
     out["answerable_refused"] = _share(sum(1 for r in answerable if r.refused), len(answerable))
     if with_model:
+        # The same two figures from the signals alone, so the model's yes/no shows what it adds.
+        by_signals = [r for r in results if r.signals_refused]
+        out["signals_not_found_recall"] = (
+            _share(sum(1 for r in by_signals if not r.answerable), len(unanswerable))
+            if unanswerable
+            else None
+        )
+        out["signals_answerable_refused"] = _share(
+            sum(1 for r in answerable if r.signals_refused), len(answerable)
+        )
+        out["model_judged"] = sum(1 for r in results if r.model_judged)
         out.update(_answer_figures(results))
     return out
 

@@ -77,6 +77,8 @@ def _record_answer(result: QuestionResult, q: TestQuestion, answer: Answer | Non
         return
     result.status = answer.status.value
     result.refused = answer.status is AnswerStatus.NOT_FOUND
+    result.signals_refused = answer.trace.gate_relevant is False
+    result.model_judged = answer.trace.gate_model
     result.answer = answer.text
     sources: dict[int, Hit] = dict(enumerate(answer.sources, 1))
     result.citations = [

@@ -204,6 +204,18 @@ class Store:
         )
         return bool(rows.to_list())
 
+    def word_frequency(self, word: str, cap: int = 50) -> int:
+        """How many chunks contain `word` (as the full-text index reads it), counted up to `cap`."""
+        table = self._tables.get(CHUNKS)
+        if table is None:
+            return 0
+        rows = (
+            table.search(word, query_type="fts", fts_columns="search_text")
+            .limit(cap)
+            .select(["id", "_score"])
+        )
+        return len(rows.to_list())
+
     def count_chunks(self, where: str | None = None) -> int:
         table = self._tables.get(CHUNKS)
         return 0 if table is None else int(table.count_rows(where))

@@ -1,0 +1,67 @@
+"""What the not-found gate looks at, measured once per question so a bench can try many thresholds.
+
+Four signals: the best vector similarity; the share of the question's words found in the top
+passages; the share of the question's *rarity* found there (each word weighted by how few passages
+of the whole index hold it, so "gurobi" weighs far more than "model"); and the distinctive words
+that no passage of the index holds at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from kenning.core.domain.documents import Hit
+from kenning.core.validate.text_overlap import STOP_WORDS, content_terms, stem
+
+TOP_PASSAGES = 5
+# Counting a word's passages stops here: past it a word is common, and its weight hardly changes.
+FREQUENCY_CAP = 50
+_QUESTION_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+'-]*")
+
+# How many passages hold a word (at most FREQUENCY_CAP); 0 means none.
+WordFrequency = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class Signals:
+    similarity: float  # best cosine similarity among the hits
+    coverage: float  # share of the question's content words found in the top passages
+    rare_coverage: float = 1.0  # the same share, each word weighted by its rarity in the index
+    unknown_words: list[str] = field(default_factory=list)  # distinctive words no passage holds
+
+
+def question_words(question: str) -> list[str]:
+    """Words worth looking up: no stop words, no contractions, at least three characters."""
+    words = [w for w in _QUESTION_WORD.findall(question) if "'" not in w]
+    return list(dict.fromkeys(w for w in words if len(w) > 2 and w.lower() not in STOP_WORDS))
+
+
+def measure(
+    question: str,
+    hits: Sequence[Hit],
+    frequency: WordFrequency | None = None,
+    distinctive: Callable[[str], bool] | None = None,
+) -> Signals:
+    if not hits:
+        return Signals(0.0, 0.0, 0.0)
+    similarity = max((h.vector_score or 0.0) for h in hits)
+    top = [content_terms(" ".join(h.section) + " " + h.text) for h in hits[:TOP_PASSAGES]]
+    in_top = set().union(*top)
+    terms = content_terms(question)
+    share = len(terms & in_top) / len(terms) if terms else 0.0
+    if frequency is None:
+        return Signals(round(similarity, 4), round(share, 4))
+    weights: dict[str, float] = {}
+    unknown: list[str] = []
+    for word in question_words(question):
+        count = frequency(word)
+        if count == 0 and (distinctive is None or distinctive(word)):
+            unknown.append(word)
+        weights[word] = math.log((FREQUENCY_CAP + 1) / (count + 1)) + 0.1
+    total = sum(weights.values())
+    found = sum(w for word, w in weights.items() if stem(word.lower()) in in_top or word.lower() in in_top)
+    rare = found / total if total else 0.0
+    return Signals(round(similarity, 4), round(share, 4), round(rare, 4), unknown)
