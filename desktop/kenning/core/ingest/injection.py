@@ -165,17 +165,22 @@ def _first_instruction(text: str) -> str:
     return ""
 
 
+def carries_data_out(url: str, *, image: bool = False) -> bool:
+    """Whether `url` looks built to send data somewhere: a placeholder for the model to fill in,
+    or a long query string (shorter for an image, which a viewer loads without a click)."""
+    query = url.partition("?")[2]
+    if "{" in url or (query and _PLACEHOLDER.search(query)):
+        return True
+    return len(query) > (_IMAGE_QUERY if image else _LONG_QUERY)
+
+
 def _exfiltration_link(text: str) -> str:
     for match in _MD_IMAGE.finditer(text):
-        url = match.group(1)
-        query = url.partition("?")[2]
-        if len(query) > _IMAGE_QUERY or _PLACEHOLDER.search(query):
+        if carries_data_out(match.group(1), image=True):
             return _span(match.group())
     for match in _URL.finditer(text):
-        url = match.group()
-        query = url.partition("?")[2]
-        if len(query) > _LONG_QUERY or (query and _PLACEHOLDER.search(query)) or "{" in url:
-            return _span(url)
+        if carries_data_out(match.group()):
+            return _span(match.group())
     return ""
 
 

@@ -2,7 +2,8 @@
 
 A model that obeyed a planted instruction shows it in what it writes: a link or image that sends
 data to someone (an image loads by itself when the answer is rendered), the prompt's secret check
-code, or a long run of the system prompt. Links that no cited source contains are removed;
+code, or a long run of the system prompt. Links that no cited source contains, or that are shaped
+to carry data out (`ingest.injection.carries_data_out`), are removed;
 an answer that leaks the prompt is withheld whole.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kenning.core.domain.answers import GuardAction
+from kenning.core.ingest.injection import carries_data_out
 
 # Shortest run of the system prompt that counts as repeating it: longer than any phrase an honest
 # answer shares with the rules ("Your documents do not say.").
@@ -56,26 +58,28 @@ def prompt_leak(text: str, *, system: str, canary: str) -> str:
 
 
 def remove_foreign_links(text: str, sources: Sequence[str]) -> GuardedText:
-    """Links, URLs and images that occur in no source are removed (a link's words are kept)."""
+    """Links, URLs and images that occur in no source are removed (a link's words are kept), and
+    so are those shaped to carry data out even when a source holds them: the source planted them."""
     result = GuardedText(text)
     known = "\n".join(sources)
 
-    def allowed(url: str) -> bool:
-        return url.rstrip(".,;:!?") in known
+    def allowed(url: str, image: bool = False) -> bool:
+        url = url.rstrip(".,;:!?")
+        return url in known and not carries_data_out(url, image=image)
 
     def drop(kind: str, url: str, keep: str) -> str:
         result.actions.append(GuardAction("removed_link", f"{kind}: {url[:200]}"))
         return keep
 
     def image(m: re.Match[str]) -> str:
-        return m.group(0) if allowed(m.group(2)) else drop("image", m.group(2), "")
+        return m.group(0) if allowed(m.group(2), image=True) else drop("image", m.group(2), "")
 
     def link(m: re.Match[str]) -> str:
         return m.group(0) if allowed(m.group(2)) else drop("link", m.group(2), m.group(1))
 
     def tag(m: re.Match[str]) -> str:
         url = _HTML_URL.search(m.group(0))
-        if url and allowed(url.group(1)):
+        if url and allowed(url.group(1), image=True):
             return m.group(0)
         return drop("html", url.group(1) if url else m.group(0), "")
 
