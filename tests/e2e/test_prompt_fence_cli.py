@@ -38,4 +38,9 @@ def test_ask_sends_the_model_only_fenced_visible_text(tmp_path: Path, fake_ollam
     answer = json.loads(done.stdout)
     assert answer["status"] == "answered" and answer["answer"] == fake_ollama.reply
     assert_fenced(fake_ollama.last("/api/chat").body["messages"], len(answer["sources"]))
-    assert len(answer["sources"]) == len(VISIBLE_FACTS)
+    # The Markdown file that forges a SYSTEM line is flagged at indexing and kept out of the prompt.
+    assert len(answer["sources"]) + len(answer["excluded_sources"]) == len(VISIBLE_FACTS)
+    [excluded] = answer["excluded_sources"]
+    assert "fake system prompt" in {f["reason"] for f in excluded["flags"]}
+    assert all(source["flags"] == [] for source in answer["sources"])
+    assert [g["action"] for g in answer["guards"]] == ["excluded_source"] and answer["verified"] is True
