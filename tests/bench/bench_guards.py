@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +58,12 @@ def detector(workspace: Workspace, docs: list[AttackDoc], folder: Path) -> None:
             print(f"  missed: {d.file}")
     print(f"false flags on clean controls: {len(false)}/{len(clean)} {false}")
     print(f"chunks flagged: {len(flags)}/{len(rows)}")
+    texts = [r["text"] for r in table.search().select(["text"]).limit(None).to_list()] * 50
+    started = time.perf_counter()
+    for text in texts:
+        scan(text)
+    seconds = time.perf_counter() - started
+    print(f"scan speed: {len(texts) / seconds:,.0f} chunks/s ({seconds / len(texts) * 1e6:.0f} µs per chunk)")
 
 
 def corpus_false_flags(limit: int) -> None:
