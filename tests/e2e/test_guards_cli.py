@@ -27,13 +27,16 @@ def kenning(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def ask(data: Path, fake: FakeOllama, question: str) -> dict[str, Any]:
+def ask(data: Path, fake: FakeOllama, *questions: str) -> list[dict[str, Any]]:
+    """Every question in one `kenning ask --from FILE --json` process: one JSON answer per line."""
+    asked = data.parent / "questions.txt"
+    asked.write_text("\n".join(questions) + "\n", "utf-8")
     done = kenning(
-        "ask", question, "--data-dir", str(data), "--ollama-host", fake.url, "--model", "llama3.2", "--json"
-    )
+        "ask", "--from", str(asked), "--data-dir", str(data),
+        "--ollama-host", fake.url, "--model", "llama3.2", "--json",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    answer: dict[str, Any] = json.loads(done.stdout)
-    return answer
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
 
 def test_flags_travel_and_guards_hold_from_the_command_line(tmp_path: Path, fake_ollama: FakeOllama) -> None:
@@ -48,23 +51,28 @@ def test_flags_travel_and_guards_hold_from_the_command_line(tmp_path: Path, fake
     assert "link that could carry data out" in {f["reason"] for f in hits[0]["flags"]}
 
     fake_ollama.reply = "Descale every two months with hard water [1]."
-    kept_out = ask(data, fake_ollama, "How often should I descale my espresso machine?")
+    [kept_out] = ask(data, fake_ollama, "How often should I descale my espresso machine?")
     assert kept_out["status"] == "answered" and kept_out["verified"] is True
     assert "stats.example.net" not in json.dumps(fake_ollama.last("/api/chat").body)
     assert any(g["action"] == "excluded_source" for g in kept_out["guards"])
 
     settings = Path(os.environ["KENNING_CONFIG_DIR"]) / "settings.toml"
     settings.write_text('[answer]\nflagged_passages = "warn"\n', "utf-8")
-    exfil = ask(data, fake_ollama, "How often should I descale my espresso machine?")
-    assert "stats.example.net" in json.dumps(fake_ollama.last("/api/chat").body)  # the model saw it
+    exfil, leak, uncited = ask(
+        data,
+        fake_ollama,
+        "How often should I descale my espresso machine?",
+        "How long should I water a raised bed with drip irrigation?",
+        "When should I replace a bicycle chain?",
+    )
+    seen = json.dumps([r.body for r in fake_ollama.requests if r.path == "/api/chat"])
+    assert "stats.example.net" in seen  # the model was sent the planted link, and wrote it
     assert "stats.example.net" not in exfil["answer"]
     assert any(g["action"] == "removed_link" for g in exfil["guards"])
 
-    leak = ask(data, fake_ollama, "How long should I water a raised bed with drip irrigation?")
     assert leak["status"] == "answered" and leak["verified"] is False
     assert "withheld" in leak["answer"] and "numbered sources" not in leak["answer"]
     assert [g["action"] for g in leak["guards"]] == ["withheld"]
 
-    uncited = ask(data, fake_ollama, "When should I replace a bicycle chain?")
     assert uncited["status"] == "answered" and uncited["verified"] is False
     assert uncited["citations"] == [] and any(g["action"] == "unverified" for g in uncited["guards"])
