@@ -57,6 +57,11 @@ def test_orders_to_the_model_are_flagged_with_their_reason(text: str, reason: st
         "Follow the instructions on the display; skip the earlier steps when reinstalling.",
         "See https://example.org/docs?page=2 and ![logo](https://example.org/logo.png?w=200).",
         "Café\u00ad\u00ad au lait \ufeff costs 3 euros 👍🏽\u200d.",
+        # Links from the shared corpus that an earlier version flagged:
+        "Mailing lists: http://sourceforge.net/mail/?group_id=97492",
+        "RewriteRule ^/(.*) http://${lb:servers}/$1 [P,L]",
+        "ErrorDocument 404 http://example.com/errors/%{env:MATCH_NUMBER}.html",
+        "See https://www.artofproblemsolving.com/wiki/?title=Asymptote_(Vector_Graphics_Language)",
     ],
 )
 def test_mentions_and_ordinary_text_are_not_flagged(text: str) -> None:

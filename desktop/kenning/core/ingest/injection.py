@@ -105,9 +105,11 @@ _FAKE_SYSTEM_STRICT = re.compile(r"^[ \t>]*SYSTEM[ \t]*:", re.MULTILINE)  # uppe
 
 _URL = re.compile(r"https?://[^\s)\]>\"']+", re.IGNORECASE)
 _MD_IMAGE = re.compile(r"!\[[^\]]{0,200}\]\(\s*(https?://[^\s)]+)", re.IGNORECASE)
-_PLACEHOLDER = re.compile(
-    r"[{}]|%7[bd]|\$\(|\$\{|<[a-z_]+>|\[[A-Z_ ]{3,}\]|\b[A-Z]{2,}_[A-Z_]{2,}\b", re.IGNORECASE
-)
+# A slot for the model to fill: "{chat}" anywhere in the URL (but not a server's own "%{VAR}" or
+# "${map:key}", which Apache and shell docs are full of), or in the query "%7B", "[DATA]", "<secret>",
+# "QUESTION_TEXT". Case matters: "group_id=97492" is an ordinary query.
+_SLOT = re.compile(r"(?<![%$]){[^{}]*}")
+_QUERY_SLOT = re.compile(r"%7[bB]|\[[A-Z_ ]{3,}\]|<[a-z_]+>|\b[A-Z]{2,}_[A-Z_]{2,}\b")
 # Soft hyphens, byte-order marks, emoji joiners and presentation selectors turn up in ordinary web
 # and PDF text; a few of them say nothing. Tag characters and direction overrides never do.
 _EVERYDAY_INVISIBLE = str.maketrans("", "", "\u00ad\ufeff\u200d\ufe0f\u200b")
@@ -169,7 +171,7 @@ def carries_data_out(url: str, *, image: bool = False) -> bool:
     """Whether `url` looks built to send data somewhere: a placeholder for the model to fill in,
     or a long query string (shorter for an image, which a viewer loads without a click)."""
     query = url.partition("?")[2]
-    if "{" in url or (query and _PLACEHOLDER.search(query)):
+    if _SLOT.search(url) or (query and _QUERY_SLOT.search(query)):
         return True
     return len(query) > (_IMAGE_QUERY if image else _LONG_QUERY)
 
