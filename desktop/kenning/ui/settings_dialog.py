@@ -35,7 +35,7 @@ from kenning import paths
 from kenning.core.observe.costs import ReferencePrice
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
-from kenning.core.settings_check import DEVICES, settings_problems
+from kenning.core.settings_check import DEVICES, FLAGGED_PASSAGES, settings_problems
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
 from kenning.ui.prices_table import PricesTable
@@ -160,7 +160,11 @@ class SettingsDialog(QDialog):
     def _add_section(self, name: str, values: object) -> None:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        choices = {("embedding", "device"): list(DEVICES), ("answer", "reference_model"): []}
+        choices = {
+            ("embedding", "device"): list(DEVICES),
+            ("answer", "reference_model"): [],
+            ("answer", "flagged_passages"): list(FLAGGED_PASSAGES),
+        }
         for f in dataclasses.fields(values):  # type: ignore[arg-type]
             editor = editor_for(type(values), f, choices.get((name, f.name)))
             editor.set_value(getattr(values, f.name))
