@@ -308,7 +308,10 @@ class Answerer:
         answer.sources = hits
         answer.highlights = best_sentences(answer.standalone_query or answer.question, hits)
         answer.text = extractive_text(hits, answer.highlights, reason)
-        answer.note = _joined(answer.note, f"No language model was used ({reason}).")
+        answer.note = f"No language model was used ({reason})."
+        # The passages are shown to the person, not sent to a model: nothing was left out of a prompt.
+        answer.excluded = []
+        answer.guards = [g for g in answer.guards if g.action != "excluded_source"]
         return answer
 
     def _finish(self, answer: Answer, timer: StageTimer) -> Answer:
