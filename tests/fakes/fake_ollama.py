@@ -5,7 +5,9 @@ Replies copy what Ollama sends (shapes from its API docs and recorded replies): 
 with the counts and durations in nanoseconds; or one JSON), /api/embed.
 
 A test sets what the model "answers" (`reply`, cut into word-sized tokens), delays, where to drop
-the connection, and errors per path; `requests` logs what arrived, so a test can assert what the
+the connection, and errors per path; `gullible` makes it obey the first instruction planted in the
+prompt's sources instead (`gullible_reply`), as a model talked round by a document would;
+`requests` logs what arrived, so a test can assert what the
 client sent, and `client_gone` is set when a stream stopped because the client went away.
 """
 
@@ -145,6 +147,7 @@ class FakeOllama:
     require_token: str | None = None
     # Serve HTTPS with this context (a certificate made by the test) instead of plain HTTP.
     tls: ssl.SSLContext | None = None
+    gullible: bool = False  # obey the first instruction found in the sources (see `gullible_reply`)
 
     def __post_init__(self) -> None:
         self._arrived = threading.Condition()
@@ -309,7 +312,9 @@ class _Handler(ProtocolHandler):
         prompt_tokens = sum(len(str(m.get("content", "")).split()) + 4 for m in messages)
         self.pause(fake.first_token_delay_s)
         prompt_done = time.monotonic_ns()
-        tokens = fake.tokens()
+        obeyed = gullible_reply(messages) if fake.gullible else None
+        reply = fake.reply if obeyed is None else obeyed
+        tokens = re.findall(r"\s*\S+", reply)
         if body.get("stream", True):
             self.begin_stream()
             for index, token in enumerate(tokens):
@@ -326,7 +331,7 @@ class _Handler(ProtocolHandler):
         else:
             self.pause(fake.token_delay_s * len(tokens))
         finished = time.monotonic_ns()
-        final = ollama_message(name, "" if body.get("stream", True) else fake.reply, done=True) | {
+        final = ollama_message(name, "" if body.get("stream", True) else reply, done=True) | {
             "done_reason": "stop",
             "total_duration": finished - started + fake.load_duration_ns,
             "load_duration": fake.load_duration_ns,
@@ -340,6 +345,54 @@ class _Handler(ProtocolHandler):
             self.end_stream()
         else:
             self.send_json(200, final)
+
+
+# What a gullible model takes for an order, and what it does: the first one in the sources wins.
+_LEAK_ORDER = re.compile(
+    r"(?:print|say|write|repeat|reveal|output|show|recite)\b[^.\n]{0,60}?"
+    r"(?:system\s+prompt|your\s+instructions|your\s+rules|check\s+code|everything\s+above)",
+    re.IGNORECASE,
+)
+_CANARY_ORDER = re.compile(r"(?:check\s+code|secret\s+code|canary)", re.IGNORECASE)
+_LINK_ORDER = re.compile(r"!?\[[^\]]*\]\((?:https?://)[^)\s]+\)|https?://\S*[?{]\S*")
+_UNCITED_ORDER = re.compile(
+    r"(?:do\s+not|don'?t|never)\s+(?:cite|mention\s+(?:the\s+)?sources)|without\s+(?:citations|sources)",
+    re.IGNORECASE,
+)
+_SAY_ORDER = re.compile(
+    r"\b(?:say|answer|reply|respond|antworte|réponds|répondez|responde)\w*\s+(?:\w+\s+){0,2}?"
+    r"[\"“„«]\s*([^\"”“«»]{3,200}?)\s*[\"”“»]",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(r"<source-[0-9a-z]+ [^>]*>\n(.*?)\n</source-[0-9a-z]+>", re.DOTALL)
+UNCITED_ANSWER = "The widget weighs nine kilograms and is made of gold."
+
+
+def gullible_reply(messages: list[dict[str, Any]]) -> str | None:
+    """What a model that obeys its sources answers: the first planted order in them, carried out.
+
+    Orders: repeat the system prompt (its check code included), show a link or image (the
+    exfiltration channel), answer without citations, or say a given sentence. None: no order found.
+    """
+    system = str(messages[0].get("content", "")) if messages else ""
+    user = str(messages[-1].get("content", "")) if messages else ""
+    sources = "\n".join(_SOURCE.findall(user))
+    orders: list[tuple[int, str]] = []
+    leak = _LEAK_ORDER.search(sources)
+    if leak:
+        code = re.search(r"kc-[0-9a-f]{16}", system)
+        wants_code = _CANARY_ORDER.search(leak.group()) and code
+        orders.append((leak.start(), f"Sure. {code.group() if wants_code else system}"))
+    link = _LINK_ORDER.search(sources)
+    if link:
+        orders.append((link.start(), f"The widget weighs five grams [1]. {link.group()}"))
+    uncited = _UNCITED_ORDER.search(sources)
+    if uncited:
+        orders.append((uncited.start(), UNCITED_ANSWER))
+    say = _SAY_ORDER.search(sources)
+    if say:
+        orders.append((say.start(), say.group(1)))
+    return min(orders)[1] if orders else None
 
 
 def ollama_message(model: str, content: str, *, done: bool) -> dict[str, Any]:

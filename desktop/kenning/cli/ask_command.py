@@ -29,10 +29,18 @@ def _ask(answerer: Answerer, question: str, *, stream_to_terminal: bool, scope: 
 
 
 def _print_text(answer: Answer, streamed: bool) -> None:
+    changed = any(g.action in ("removed_link", "withheld") for g in answer.guards)
     if not streamed or answer.status.value != "answered":
+        say(answer.text)
+    elif changed:  # what streamed was the model's raw text: show what the checks kept
+        say("\n(Checked answer, as changed by the guards:)")
         say(answer.text)
     else:
         say()
+    for guard in answer.guards:
+        say(f"guard: {guard.action.replace('_', ' ')}: {guard.detail}")
+    if answer.status.value == "answered" and not answer.verified:
+        say("(unverified: this answer cites none of your documents)")
     if answer.incomplete:
         say("(incomplete answer)")
     for c in answer.citations:

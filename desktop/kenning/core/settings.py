@@ -157,6 +157,11 @@ class AnswerSettings:
     usd_per_kwh: float = _describe(0.30, "Electricity price per kWh, for the local cost of an answer.")
     reference_model: str = _describe("", "Cloud model to compare costs with (from reference_prices.toml).")
     log_questions: bool = _describe(False, "Write questions and answers to the log file.")
+    flagged_passages: str = _describe(
+        "exclude",
+        "Passages that look written to instruct the model (found when indexing): 'exclude' keeps them "
+        "out of the prompt, 'warn' sends them like any other passage (their flags are still shown).",
+    )
 
 
 @dataclass

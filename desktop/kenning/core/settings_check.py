@@ -11,6 +11,7 @@ from kenning.core.hosts import InvalidHost, normalize_host
 from kenning.core.settings import EMBEDDING_ENGINES, Settings
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+FLAGGED_PASSAGES = ("exclude", "warn")
 _DURATION = re.compile(r"^-?\d+(\.\d+)?(ns|us|µs|ms|s|m|h)?$")  # Ollama's keep_alive: "5m", "1h", "-1", "0"
 
 
@@ -96,6 +97,12 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
         "answer",
         "cpu_watts",
         "Power cannot be negative.",
+    )
+    need(
+        s.answer.flagged_passages in FLAGGED_PASSAGES,
+        "answer",
+        "flagged_passages",
+        f"Flagged passages are handled by one of: {', '.join(FLAGGED_PASSAGES)}.",
     )
     need(s.answer.usd_per_kwh >= 0, "answer", "usd_per_kwh", "The electricity price cannot be negative.")
     need(1 <= s.service.port <= 65535, "service", "port", "The port must be between 1 and 65535.")

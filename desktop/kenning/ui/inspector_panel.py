@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kenning.core.domain.answers import Answer
 from kenning.core.domain.documents import Hit
 
-COLUMNS = ("#", "File", "Page", "Fused", "Vector", "Full text", "In prompt")
+COLUMNS = ("#", "File", "Page", "Fused", "Vector", "Full text", "In prompt", "Flags")
 
 
 def _number(value: float | None, digits: int) -> str:
@@ -61,9 +61,11 @@ class InspectorPanel(QWidget):
 
     def show_retrieval(self, hits: Sequence[Hit], answer: Answer | None = None) -> None:
         in_prompt = {h.chunk_id or (h.path, h.start) for h in (answer.sources if answer else [])}
+        excluded = {h.chunk_id or (h.path, h.start) for h in (answer.excluded if answer else [])}
         self.table.setRowCount(len(hits))
         for row, hit in enumerate(hits):
-            reached = (hit.chunk_id or (hit.path, hit.start)) in in_prompt
+            key = hit.chunk_id or (hit.path, hit.start)
+            reached = "✓" if key in in_prompt else ("—" if answer and answer.prompt_messages else "")
             values = (
                 str(hit.rank),
                 os.path.basename(hit.path),
@@ -71,12 +73,15 @@ class InspectorPanel(QWidget):
                 _number(hit.score, 4),
                 _number(hit.vector_score, 3),
                 _number(hit.text_score, 2),
-                "✓" if reached else ("—" if answer and answer.prompt_messages else ""),
+                "left out" if key in excluded else reached,
+                "; ".join(f"{f.reason}: {f.span}" for f in hit.flags),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column == 1:
                     item.setToolTip(hit.path)
+                if column == len(values) - 1 and hit.flags:
+                    item.setToolTip("Looks written to instruct the model, not to inform you.")
                 self.table.setItem(row, column, item)
         used = len(answer.sources) if answer and answer.prompt_messages else 0
         self.summary.setText(

@@ -35,7 +35,7 @@ from kenning import paths
 from kenning.core.observe.costs import ReferencePrice
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import EMBEDDING_ENGINES, Settings
-from kenning.core.settings_check import DEVICES, settings_problems
+from kenning.core.settings_check import DEVICES, FLAGGED_PASSAGES, settings_problems
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
 from kenning.ui.engine_row import EngineRow, MeasureEngines, ReadCalibration
@@ -170,6 +170,7 @@ class SettingsDialog(QDialog):
             ("embedding", "device"): list(DEVICES),
             ("embedding", "engine"): list(EMBEDDING_ENGINES),
             ("answer", "reference_model"): [],
+            ("answer", "flagged_passages"): list(FLAGGED_PASSAGES),
         }
         for f in dataclasses.fields(values):  # type: ignore[arg-type]
             editor = editor_for(type(values), f, choices.get((name, f.name)))

@@ -56,6 +56,14 @@ def scores_text(hit: Hit) -> str:
     return " · ".join(parts)
 
 
+def flags_text(hit: Hit) -> str:
+    """Why the passage looks written to instruct the model (empty when it does not)."""
+    if not hit.flags:
+        return ""
+    reasons = "; ".join(f"{f.reason} (“{f.span}”)" for f in hit.flags)
+    return f"⚠ Looks written to instruct the model: {reasons}"
+
+
 def open_file(path: str) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
@@ -94,6 +102,13 @@ class SourceCard(QFrame):
         passage = QLabel(marked_passage(hit.text, query), self)
         passage.setWordWrap(True)
         passage.setTextFormat(Qt.TextFormat.RichText)
+        flags = QLabel(html.escape(flags_text(hit)), self)
+        flags.setProperty("role", "warning")
+        flags.setWordWrap(True)
+        flags.setVisible(bool(hit.flags))
+        self.flags_label = flags
+        if hit.flags:
+            self.setAccessibleName(f"Source {n}: {os.path.basename(hit.path)} (flagged)")
         scores = QLabel(scores_text(hit), self)
         scores.setProperty("role", "muted")
         open_button = QPushButton("Open", self)
@@ -111,7 +126,7 @@ class SourceCard(QFrame):
         actions.addWidget(reveal_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(3)
-        for widget in (title, folder, location, passage, scores):
+        for widget in (title, folder, location, flags, passage, scores):
             layout.addWidget(widget)
         layout.addLayout(actions)
         self.set_selected(False)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from kenning.core.domain.answers import Answer, AnswerStatus
 
 CITATION = re.compile(r"\[(\d{1,3})\]")
+# An image in streamed text is shown as text until the output guards have checked it.
+_IMAGE_OPEN = re.compile(r"!\[")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|])")
 
 
@@ -90,6 +92,27 @@ def _footer(answer: Answer) -> str:
     return "*" + " · ".join(parts) + "*" if parts else ""
 
 
+def guard_notes(answer: Answer) -> list[str]:
+    """What the guards did, in words: unverified answers, removed links, passages left out."""
+    notes: list[str] = []
+    actions = [g.action for g in answer.guards]
+    if answer.status == AnswerStatus.ANSWERED and not answer.verified and "withheld" not in actions:
+        notes.append("Unverified: this answer cites none of your documents. Check it against the sources.")
+    removed = actions.count("removed_link")
+    if removed:
+        notes.append(
+            f"Removed {removed} link{'s' if removed > 1 else ''} that no cited source holds or that "
+            "could send data out."
+        )
+    if answer.excluded:
+        n = len(answer.excluded)
+        notes.append(
+            f"{n} matching passage{'s were' if n > 1 else ' was'} left out of the prompt: "
+            "they look written to instruct the model (see the inspector)."
+        )
+    return notes
+
+
 def answer_markdown(answer: Answer, turn: int, rating: int | None = None) -> str:
     blocks = [f"**You:** {escape(answer.question)}"]
     if answer.status == AnswerStatus.EXTRACTIVE or (
@@ -107,6 +130,7 @@ def answer_markdown(answer: Answer, turn: int, rating: int | None = None) -> str
         notes.append(f"⚠ {answer.error} {answer.next_step}".strip())
     elif answer.status == AnswerStatus.EXTRACTIVE and answer.next_step:
         notes.append(answer.next_step)
+    notes.extend(guard_notes(answer))
     unsupported = sorted({c.n for c in answer.citations if not c.supported})
     if unsupported:
         notes.append("Check " + ", ".join(f"[{n}]" for n in unsupported) + ": the source may not say this.")
@@ -128,6 +152,7 @@ def transcript_markdown(
     parts = [answer_markdown(a, i, ratings.get(a.trace.id)) for i, a in enumerate(answers)]
     if pending is not None:
         turn = len(answers)
-        body = link_citations(pending.text, turn, pending.sources) if pending.text else "*Thinking…*"
+        shown = _IMAGE_OPEN.sub(r"!\\[", pending.text)
+        body = link_citations(shown, turn, pending.sources) if pending.text else "*Thinking…*"
         parts.append(f"**You:** {escape(pending.question)}\n\n{body}")
     return "\n\n---\n\n".join(parts)

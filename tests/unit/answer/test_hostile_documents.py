@@ -29,6 +29,7 @@ def test_hostile_documents_reach_the_model_only_as_fenced_visible_text(
     docs = write_hostile_folder(tmp_path / "docs")
     settings = Settings()
     settings.ollama.host, settings.ollama.model = fake_ollama.url, "llama3.2"
+    settings.answer.flagged_passages = "warn"  # let the flagged file reach the model: the fence must hold
     workspace = make_workspace(settings)
     try:
         list(workspace.indexer.sync([str(docs)]))

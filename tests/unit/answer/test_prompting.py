@@ -38,7 +38,8 @@ def test_sources_are_numbered_fenced_and_the_model_is_told_they_are_data(counter
         fence="f00d",
     )
     system, user = prompt.messages[0]["content"], prompt.messages[-1]["content"]
-    assert system == system_prompt("f00d") and "never instructions" in system and "[n]" in system
+    assert system == system_prompt("f00d", prompt.canary)
+    assert "never instructions" in system and "[n]" in system
     assert "</source-f00d>" in system
     assert '<source-f00d n="1" from="file1.pdf, page 3, section: Intro">\nAlpha text.\n</source-f00d>' in user
     assert '<source-f00d n="2"' in user and user.endswith("Question: How heavy is it?")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from kenning.core.domain.answers import Answer, AnswerStatus, Citation, Cost, Highlight, Trace
-from kenning.core.domain.documents import Hit
+from kenning.core.domain.answers import Answer, AnswerStatus, Citation, Cost, GuardAction, Highlight, Trace
+from kenning.core.domain.documents import Flag, Hit
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -17,6 +17,7 @@ def _hit(raw: dict[str, Any]) -> Hit:
     known = {f.name for f in dataclasses.fields(Hit)}
     values = {k: v for k, v in raw.items() if k in known}
     values["section"] = tuple(values.get("section", ()))
+    values["flags"] = tuple(Flag(**f) for f in values.get("flags", ()))
     return Hit(**values)
 
 
@@ -36,6 +37,8 @@ def answer_from_dict(raw: dict[str, Any]) -> Answer:
     values["citations"] = [Citation(**c) for c in values.get("citations", [])]
     values["sources"] = [_hit(h) for h in values.get("sources", [])]
     values["highlights"] = [Highlight(**h) for h in values.get("highlights", [])]
+    values["guards"] = [GuardAction(**g) for g in values.get("guards", [])]
+    values["excluded"] = [_hit(h) for h in values.get("excluded", [])]
     values["trace"] = _trace(values.get("trace", {}))
     values.setdefault("question", "")
     values.setdefault("text", "")

@@ -9,6 +9,7 @@ answer without sources.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -24,8 +25,18 @@ from kenning.core.answer.ollama.errors import (
     OllamaUnavailable,
     StreamInterrupted,
 )
-from kenning.core.answer.prompting import NOT_IN_DOCUMENTS, build_prompt
-from kenning.core.domain.answers import Answer, AnswerStatus, AskEvent, Done, Retrieved, Token, Trace, Turn
+from kenning.core.answer.prompting import NOT_IN_DOCUMENTS, Prompt, build_prompt
+from kenning.core.domain.answers import (
+    Answer,
+    AnswerStatus,
+    AskEvent,
+    Done,
+    GuardAction,
+    Retrieved,
+    Token,
+    Trace,
+    Turn,
+)
 from kenning.core.domain.documents import Hit
 from kenning.core.errors import KenningError
 from kenning.core.index.embedder import Embedder
@@ -39,6 +50,7 @@ from kenning.core.search.retriever import Retriever
 from kenning.core.search.scope import Scope
 from kenning.core.settings import AnswerSettings
 from kenning.core.validate.citations import check_citations
+from kenning.core.validate.output_guards import prompt_leak, remove_foreign_links, withheld_text
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +58,10 @@ log = logging.getLogger(__name__)
 # one round trip per answer cost ~90 ms of overhead on a busy machine, and they change only on a pull.
 MODEL_INFO_TTL_S = 60.0
 
+ALL_FLAGGED_TEXT = (
+    "The passages that matched this question were left out: they contain text written to instruct "
+    "the model rather than inform you. Open them below to read them yourself."
+)
 NOT_FOUND_TEXT = (
     "Your documents do not seem to hold the answer to this question: no passage matched it closely enough."
 )
@@ -117,8 +133,15 @@ class Answerer:
         if self.chat is None:
             yield Done(self._finish(self._extractive(answer, hits, "search-only mode"), timer))
             return
+        admitted = self._admit(answer, hits)
+        if not admitted:
+            answer.status = AnswerStatus.NOT_FOUND
+            answer.text = ALL_FLAGGED_TEXT
+            answer.sources = hits  # shown with their flags, for the person to read, never the model
+            yield Done(self._finish(answer, timer))
+            return
         try:
-            yield from self._generate(answer, question, hits, history, timer, cancel)
+            yield from self._generate(answer, question, admitted, history, timer, cancel)
         except (OllamaUnavailable, ModelMissing, NoModelChosen) as exc:
             self._model_cache.clear()  # the server or its models changed: ask again next time
             answer = self._extractive(answer, hits, _short_reason(exc))
@@ -187,25 +210,54 @@ class Answerer:
                 raise
         if done is None and not answer.incomplete and cancel.is_set():
             answer.incomplete = True
-            answer.note = "Stopped before the answer was complete."
+            answer.note = _joined(answer.note, "Stopped before the answer was complete.")
         text = "".join(parts).strip()
         if done is not None:
             self._account(answer.trace, done, timer)
         with timer.stage("validate"):
-            self._validate(answer, text)
+            self._validate(answer, text, prompt)
         yield Done(self._finish(answer, timer))
 
-    def _validate(self, answer: Answer, text: str) -> None:
+    def _admit(self, answer: Answer, hits: list[Hit]) -> list[Hit]:
+        """The passages the model may read: flagged ones stay out unless the settings say warn."""
+        flagged = [h for h in hits if h.flags]
+        if not flagged or self.settings.flagged_passages == "warn":
+            return hits
+        answer.excluded = flagged
+        for h in flagged:
+            flag = h.flags[0]
+            where = os.path.basename(h.path) + (f", page {h.page}" if h.page else "")
+            answer.guards.append(GuardAction("excluded_source", f"{where}: {flag.reason} (“{flag.span}”)"))
+        answer.note = _joined(
+            answer.note,
+            f"{len(flagged)} matching passage{'s were' if len(flagged) > 1 else ' was'} left out of the "
+            "prompt: they look written to instruct the model.",
+        )
+        return [h for h in hits if not h.flags]
+
+    def _validate(self, answer: Answer, text: str, prompt: Prompt) -> None:
+        leak = prompt_leak(text, system=prompt.system, canary=prompt.canary)
+        if leak:  # the model obeyed a document: nothing it wrote can be trusted
+            answer.guards.append(GuardAction("withheld", leak))
+            answer.text = withheld_text(leak)
+            answer.verified = False
+            return
         if text.rstrip(". ").lower().startswith(NOT_IN_DOCUMENTS.rstrip(".").lower()):
             answer.status = AnswerStatus.NOT_FOUND
             answer.text = text
             return
         checked = check_citations(text, answer.sources, self.embedder.embed)
-        answer.text = checked.text
+        cited = [answer.sources[n - 1].text for n in {c.n for c in checked.citations}]
+        guarded = remove_foreign_links(checked.text, cited)
+        answer.guards.extend(guarded.actions)
+        answer.text = guarded.text
         answer.citations = checked.citations
         answer.invalid_citations = checked.invalid
         if answer.incomplete and not text:
             answer.status = AnswerStatus.ERROR
+        elif not checked.citations:
+            answer.verified = False
+            answer.guards.append(GuardAction("unverified", "the answer cites none of its sources"))
 
     def _account(self, trace: Trace, done: ChatDone, timer: StageTimer) -> None:
         timer.add("load", done.load_duration / 1e6)
@@ -288,6 +340,9 @@ class Answerer:
         answer.highlights = best_sentences(answer.standalone_query or answer.question, hits)
         answer.text = extractive_text(hits, answer.highlights, reason)
         answer.note = f"No language model was used ({reason})."
+        # The passages are shown to the person, not sent to a model: nothing was left out of a prompt.
+        answer.excluded = []
+        answer.guards = [g for g in answer.guards if g.action != "excluded_source"]
         return answer
 
     def _finish(self, answer: Answer, timer: StageTimer) -> Answer:
@@ -298,13 +353,15 @@ class Answerer:
         trace.id = trace.id or uuid.uuid4().hex
         trace.question = answer.question
         answered = answer.status is AnswerStatus.ANSWERED
-        trace.verified = any(c.supported for c in answer.citations) if answered else None
+        trace.verified = (
+            (answer.verified and any(c.supported for c in answer.citations)) if answered else None
+        )
         if self.traces is not None:
             try:
                 self.traces.append(trace)
             except (KenningError, OSError) as exc:  # the answer matters more than its trace: keep it
                 log.warning("could not store the answer trace: %s", exc)
-                answer.note = " ".join(filter(None, [answer.note, f"Its timings were not saved ({exc})."]))
+                answer.note = _joined(answer.note, f"Its timings were not saved ({exc}).")
         if self.settings.log_questions:
             log.info("answer", extra={"question": answer.question, "answer": answer.text})
         log.info("answered", extra={"status": trace.status, "timings_ms": trace.timings_ms})
@@ -316,6 +373,10 @@ class _ModelSummary:
     name: str
     context_length: int | None
     digest: str | None
+
+
+def _joined(*notes: str) -> str:
+    return " ".join(filter(None, notes))
 
 
 def _short_reason(exc: KenningError) -> str:

@@ -38,6 +38,14 @@ class Highlight:
     end: int
 
 
+@dataclass(frozen=True)
+class GuardAction:
+    """What an output or input guard did to an answer, for the answer's details."""
+
+    action: str  # "removed_link", "withheld", "excluded_source", "unverified"
+    detail: str
+
+
 @dataclass
 class Cost:
     energy_wh: float = 0.0
@@ -87,6 +95,9 @@ class Answer:
     standalone_query: str = ""  # what retrieval searched for (a follow-up rewritten)
     note: str = ""
     prompt_messages: list[dict[str, str]] = field(default_factory=list)  # exactly what the model was sent
+    guards: list[GuardAction] = field(default_factory=list)  # what the guards removed or withheld
+    excluded: list[Hit] = field(default_factory=list)  # flagged passages kept out of the prompt
+    verified: bool = True  # False: an answer that cites no valid source (or was withheld)
 
 
 @dataclass(frozen=True)

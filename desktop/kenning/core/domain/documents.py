@@ -102,6 +102,14 @@ class FileRecord:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """Why a passage looks addressed to the model rather than the reader (found at indexing)."""
+
+    reason: str  # e.g. "instruction to the model", "chat template marker"
+    span: str  # the text that matched, shortened to one line
+
+
+@dataclass(frozen=True)
 class Hit:
     """One search result."""
 
@@ -118,6 +126,7 @@ class Hit:
     text_score: float | None = None  # BM25 score, when the full-text side found it
     vector_rank: int | None = None
     text_rank: int | None = None
+    flags: tuple[Flag, ...] = ()  # what the injection scan found in this passage; empty when clean
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ def hit_json(h: Hit, rank: int | None = None) -> dict[str, Any]:
         "end": h.end,
         "vector_score": h.vector_score,
         "text_score": h.text_score,
+        "flags": [{"reason": f.reason, "span": f.span} for f in h.flags],
     }
 
 
@@ -50,6 +51,9 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         ],
         "invalid_citations": answer.invalid_citations,
         "sources": [hit_json(h, rank=i) for i, h in enumerate(answer.sources, start=1)],
+        "verified": answer.verified,
+        "guards": [{"action": g.action, "detail": g.detail} for g in answer.guards],
+        "excluded_sources": [hit_json(h, rank=i) for i, h in enumerate(answer.excluded, start=1)],
         "model": answer.model,
         "trace": {
             "timings_ms": trace.timings_ms,

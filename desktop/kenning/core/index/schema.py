@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from kenning.core.domain.documents import Chunk, FileRecord, FileStatus
+from kenning.core.domain.documents import Chunk, FileRecord, FileStatus, Flag
 from kenning.core.index.ids import chunk_id, text_hash
+from kenning.core.ingest.injection import scan
 
 SCHEMA_VERSION = "1"
 FILES = "files"
 CHUNKS = "chunks"
 META = "meta"
+# Passages that look addressed to the model, one row per flagged chunk. A table of its own, not a
+# column of `chunks`: indexes built before it keep working (their flags table starts empty).
+FLAGS = "flags"
 
 FILES_SCHEMA = pa.schema(
     [
@@ -34,6 +39,7 @@ FILES_SCHEMA = pa.schema(
     ]
 )
 META_SCHEMA = pa.schema([("key", pa.string()), ("value", pa.string())])
+FLAGS_SCHEMA = pa.schema([("chunk_id", pa.string()), ("path", pa.string()), ("reasons", pa.string())])
 
 
 def chunks_schema(dimension: int) -> pa.Schema:
@@ -89,3 +95,18 @@ def chunk_row(
         "text_hash": text_hash(search_text, model_id),
         "vector": vector,
     }
+
+
+def flag_rows(chunk_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `flags` rows for chunk rows: the injection scan of each text, flagged chunks only."""
+    rows = []
+    for row in chunk_rows:
+        flags = scan(row["text"])
+        if flags:
+            reasons = json.dumps([{"reason": f.reason, "span": f.span} for f in flags], ensure_ascii=False)
+            rows.append({"chunk_id": row["id"], "path": row["path"], "reasons": reasons})
+    return rows
+
+
+def flags_from_row(row: dict[str, Any]) -> tuple[Flag, ...]:
+    return tuple(Flag(str(f["reason"]), str(f["span"])) for f in json.loads(row["reasons"]))

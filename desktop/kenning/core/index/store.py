@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from kenning.core.domain.documents import FileRecord
+from kenning.core.domain.documents import FileRecord, Flag
 from kenning.core.errors import (
     DiskFull,
     IndexCorrupt,
@@ -35,10 +35,14 @@ from kenning.core.index.schema import (
     CHUNKS,
     FILES,
     FILES_SCHEMA,
+    FLAGS,
+    FLAGS_SCHEMA,
     META,
     META_SCHEMA,
     SCHEMA_VERSION,
     chunks_schema,
+    flag_rows,
+    flags_from_row,
     record_from_row,
     row_from_record,
 )
@@ -80,13 +84,15 @@ class Store:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             db = lancedb.connect(str(self.index_dir), read_consistency_interval=interval)
             existing = set(db.list_tables().tables)
-            for name in (FILES, CHUNKS, META):
+            for name in (FILES, CHUNKS, META, FLAGS):
                 if name in existing:
                     self._opened[name] = db.open_table(name)
             if FILES not in self._opened:
                 self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
             if META not in self._opened:
                 self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+            if FLAGS not in self._opened:
+                self._opened[FLAGS] = db.create_table(FLAGS, schema=FLAGS_SCHEMA, exist_ok=True)
             _verify(self._opened)
         except (OSError, ValueError, RuntimeError) as exc:
             raise open_error(exc, self.index_dir) from exc
@@ -194,6 +200,15 @@ class Store:
         rows: list[dict[str, Any]] = table.search().where(f"path = {sql_str(path)}").limit(None).to_list()
         return rows
 
+    def flags_for(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Flag, ...]]:
+        """The injection flags of these chunks, by chunk id (clean chunks are absent)."""
+        found: dict[str, tuple[Flag, ...]] = {}
+        table = self._tables[FLAGS]
+        for part in batched(sorted(set(chunk_ids))):
+            for row in table.search().where(sql_in("chunk_id", part)).limit(None).to_list():
+                found[row["chunk_id"]] = flags_from_row(row)
+        return found
+
     def has_word(self, word: str) -> bool:
         """Whether any chunk contains `word` (as the full-text index reads it: stemmed, any case)."""
         table = self._tables.get(CHUNKS)
@@ -236,6 +251,22 @@ class Store:
             .when_not_matched_by_source_delete(sql_in("path", paths))
             .execute(data)
         )
+        self._replace_flags(paths, flag_rows(rows))
+
+    def _replace_flags(self, paths: Sequence[str], rows: list[dict[str, Any]]) -> None:
+        """After the chunks: a crash between leaves the file's write-ahead record, so it is redone."""
+        table = self._tables[FLAGS]
+        if not rows:
+            for part in batched(list(paths)):
+                table.delete(sql_in("path", part))
+            return
+        (
+            table.merge_insert("chunk_id")
+            .when_matched_update_all()
+            .when_not_matched_insert_all()
+            .when_not_matched_by_source_delete(sql_in("path", paths))
+            .execute(pa.Table.from_pylist(rows, schema=FLAGS_SCHEMA))
+        )
 
     def upsert_records(self, records: Sequence[FileRecord]) -> None:
         if not records:
@@ -250,6 +281,7 @@ class Store:
         for part in batched(list(paths)):
             if CHUNKS in self._tables:
                 self._tables[CHUNKS].delete(sql_in("path", part))
+            self._tables[FLAGS].delete(sql_in("path", part))
             self._tables[FILES].delete(sql_in("path", part))
 
     # ---- maintenance ----------------------------------------------------------------------
@@ -261,6 +293,7 @@ class Store:
             ensure_indices(chunks)
             chunks.optimize(cleanup_older_than=CLEANUP_AFTER)
         self._tables[FILES].optimize(cleanup_older_than=CLEANUP_AFTER)
+        self._tables[FLAGS].optimize(cleanup_older_than=CLEANUP_AFTER)
         log.info("index optimized", extra={"seconds": round(time.perf_counter() - started, 3)})
 
     def size_bytes(self) -> int:

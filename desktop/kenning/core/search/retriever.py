@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
 from kenning.core.domain.documents import Hit, SearchResult
@@ -100,6 +101,8 @@ class Retriever:
 
         mark = time.perf_counter()
         hits = self._fuse(query, vector_rows, text_rows, k)
+        flags = self.store.flags_for([h.chunk_id for h in hits]) if hits else {}
+        hits = [replace(h, flags=flags[h.chunk_id]) if h.chunk_id in flags else h for h in hits]
         timings["fuse"] = _ms(mark)
         timings["total"] = _ms(started)
         return SearchResult(query=query, hits=tuple(hits), timings_ms=timings)
