@@ -152,3 +152,20 @@ def test_compare_cites_both_documents(
     assert len(_chats(fake_ollama)) == before + 1  # both summaries reused, one comparison call
     assert "Summaries:" in _chats(fake_ollama)[-1]
     assert {c.path for c in answer.citations} == {pdf, markdown}
+
+
+@pytest.mark.parametrize(
+    ("question", "routed"),
+    [
+        ("Summarise this document", True),
+        ("summary of the manual", True),
+        ("Please give me a short summary", True),
+        ("tl;dr", True),
+        ("What does the summary table on page 3 say?", False),
+        ("How do I sum two columns?", False),
+    ],
+)
+def test_a_request_for_a_summary_is_told_from_a_question(question: str, routed: bool) -> None:
+    from kenning.core.answer.whole_document_prompts import wants_summary
+
+    assert wants_summary(question) is routed
