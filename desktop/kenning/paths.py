@@ -50,6 +50,11 @@ def traces_file(data: Path) -> Path:
     return data / "traces.sqlite3"
 
 
+def summaries_file(data: Path) -> Path:
+    """Whole-document summaries and comparisons by content hash, model and kind."""
+    return data / "summaries.sqlite3"
+
+
 def conversations_file(data: Path) -> Path:
     return data / "conversations.sqlite3"
 

@@ -28,7 +28,7 @@ def _ask(answerer: Answerer, question: str, *, stream_to_terminal: bool, scope: 
     return final
 
 
-def _print_text(answer: Answer, streamed: bool) -> None:
+def print_answer(answer: Answer, streamed: bool) -> None:
     changed = any(g.action in ("removed_link", "withheld") for g in answer.guards)
     if not streamed or answer.status.value != "answered":
         say(answer.text)
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(answer_json(answer))
     else:
-        _print_text(answer, streamed=stream)
+        print_answer(answer, streamed=stream)
     return 0 if answer.status.value != "error" else 1
 
 

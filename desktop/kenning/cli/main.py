@@ -77,6 +77,19 @@ def _parser() -> argparse.ArgumentParser:
     add_scope_options(ask)
     add_common_options(ask)
 
+    summarise = commands.add_parser(
+        "summarise", help="summarise one indexed document with the local model, citing its pages"
+    )
+    summarise.add_argument("path", metavar="PATH")
+    add_model_options(summarise)
+    add_common_options(summarise)
+
+    compare = commands.add_parser("compare", help="compare two indexed documents, citing both")
+    compare.add_argument("path_a", metavar="PATH_A")
+    compare.add_argument("path_b", metavar="PATH_B")
+    add_model_options(compare)
+    add_common_options(compare)
+
     doctor = commands.add_parser(
         "doctor", help="check Ollama, models, the embedding model, the index, keyring"
     )
@@ -174,6 +187,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import ask_command
 
         return ask_command.run
+    if name in ("summarise", "compare"):
+        from kenning.cli import summarise_command
+
+        return summarise_command.run
     if name == "eval":
         from kenning.cli import eval_command
 

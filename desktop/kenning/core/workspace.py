@@ -41,6 +41,7 @@ from kenning.core.settings import Settings
 if TYPE_CHECKING:  # answering pulls in the Ollama client: imported only when a question is asked
     from kenning.core.answer.answerer import Answerer
     from kenning.core.answer.ollama.client import OllamaClient
+    from kenning.core.answer.whole_document import WholeDocument
     from kenning.core.observe.trace_store import TraceStore
 
 
@@ -189,6 +190,21 @@ class Workspace:
             settings=self.settings.answer,
             prices=load_reference_prices(paths.reference_prices_file()),
             traces=self.traces,
+        )
+
+    def whole_document(self) -> WholeDocument:
+        """Summaries and comparisons of whole documents with the chat model, cached in the data dir."""
+        from kenning.core.answer.summary_cache import SummaryCache
+        from kenning.core.answer.whole_document import WholeDocument
+
+        cache = SummaryCache(paths.summaries_file(self.data_dir))
+        return WholeDocument(
+            self.store,
+            self.ollama,
+            self.token_counter,
+            self.embedder,
+            cache,
+            answer_tokens=self.settings.answer.answer_tokens,
         )
 
     def evaluation_parts(self, store: Store | None = None) -> tuple[Retriever, Answerer]:

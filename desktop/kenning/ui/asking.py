@@ -4,14 +4,17 @@ and keeps every finished answer in the conversation store."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kenning.core.answer.whole_document import SummaryProgress
+from kenning.core.answer.whole_document_prompts import wants_summary
 from kenning.core.domain.answers import Answer, AnswerStatus, Done, Retrieved, Token, Turn
 from kenning.core.errors import KenningError
 from kenning.core.search.scope import Scope
@@ -42,6 +45,7 @@ class ChatController(QObject):
     answered(Answer): the final answer (also after Stop, marked incomplete).
     failed(UserMessage): the question could not be answered at all.
     busy_changed(bool): an answer is being produced, or not any more.
+    summary_progress(int, int): a whole-document summary finished this many of so many model calls.
     conversations_changed(list[ConversationSummary]): the list of stored conversations changed.
     feedback_saved(str): the 👍/👎 for this answer id is stored.
     """
@@ -53,6 +57,7 @@ class ChatController(QObject):
     answered = Signal(object)
     failed = Signal(object)
     busy_changed = Signal(bool)
+    summary_progress = Signal(int, int)
     conversations_changed = Signal(object)
     feedback_saved = Signal(str)
 
@@ -78,17 +83,38 @@ class ChatController(QObject):
             return
         state = self._services.ollama_state
         use_model = state.running and bool(state.models)
+        scope = self.scope
+        if use_model and scope is not None and len(scope.documents) == 1 and wants_summary(question):
+            self.summarise(scope.documents[0], question)
+            return
         history = tuple(
             Turn(a.question, a.text) for a in self.answers[-4:] if a.status == AnswerStatus.ANSWERED
         )
+
+        def events(cancel: threading.Event) -> Iterator[Any]:
+            answerer = workspace.answerer(use_model=use_model)
+            return answerer.ask(question, history, cancel=cancel, scope=scope)
+
+        self._start(question, events)
+
+    def summarise(self, path: str, question: str = "") -> None:
+        """Summarise the whole document at `path` (every chunk, with the model), shown as an answer."""
+        workspace = self._services.workspace
+        if workspace is None or self.busy:
+            return
+
+        def events(cancel: threading.Event) -> Iterator[Any]:
+            return workspace.whole_document().summarise(path, cancel)
+
+        self._start(question or f"Summarise {os.path.basename(path)}", events)
+
+    def _start(self, question: str, events: Callable[[threading.Event], Iterator[Any]]) -> None:
         conversation_id = self.conversation_id
         services = self._services
-        scope = self.scope
 
         def work(cancel: threading.Event) -> Generator[Any, None, int | None]:
-            answerer = workspace.answerer(use_model=use_model)
             final: Answer | None = None
-            for event in answerer.ask(question, history, cancel=cancel, scope=scope):
+            for event in events(cancel):
                 if isinstance(event, Done):
                     final = event.answer
                 yield event
@@ -198,6 +224,8 @@ class ChatController(QObject):
             self.sources_found.emit(event.sources)
         elif isinstance(event, Token):
             self.token.emit(event.text)
+        elif isinstance(event, SummaryProgress):
+            self.summary_progress.emit(event.done, event.total)
         elif isinstance(event, Done):
             self.answers.append(event.answer)
             self.answered.emit(event.answer)

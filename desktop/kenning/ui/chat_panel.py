@@ -120,6 +120,13 @@ class ChatPanel(QWidget):
             self._pending = PendingTurn(p.question, p.text + text, p.sources)
             self._schedule()
 
+    def show_progress(self, done: int, total: int) -> None:
+        """A whole-document summary streams no tokens: say how far its model calls have come."""
+        if self._pending is not None:
+            text = f"Summarising the whole document… {done} of {total} model calls done."
+            self._pending = PendingTurn(self._pending.question, text, self._pending.sources)
+            self._schedule()
+
     def finish_answer(self, answer: Answer) -> None:
         self._pending = None
         self._answers.append(answer)

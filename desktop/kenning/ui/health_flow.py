@@ -20,6 +20,9 @@ def connect_health_and_scope(window: MainWindow) -> None:
     bar.changed.connect(window.search_view.set_scope)
     window.sources.cards.scope_requested.connect(lambda path: bar.only_documents([path]))
     window.search_view.results.scope_requested.connect(lambda path: bar.only_documents([path]))
+    window.sources.cards.summary_requested.connect(window.chat.summarise)
+    window.search_view.results.summary_requested.connect(window.chat.summarise)
+    window.chat.summary_progress.connect(window.chat_panel.show_progress)
     window.search_view.health_requested.connect(lambda: open_health_view(window))
 
 

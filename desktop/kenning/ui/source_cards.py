@@ -76,10 +76,12 @@ class SourceCard(QFrame):
     """Signals:
     chosen(int): the card was clicked; carries its source number.
     scope_requested(str): "Ask only this document" was pressed; carries the file's path.
+    summary_requested(str): "Summarise" was pressed; carries the file's path.
     """
 
     chosen = Signal(int)
     scope_requested = Signal(str)
+    summary_requested = Signal(str)
 
     def __init__(self, n: int, hit: Hit, query: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,8 +121,13 @@ class SourceCard(QFrame):
         only_button.setToolTip("Limit the next questions (and searches) to this file")
         only_button.clicked.connect(lambda: self.scope_requested.emit(hit.path))
 
+        summary_button = QPushButton("Summarise", self)
+        summary_button.setToolTip("Summarise the whole document with the model, citing its pages")
+        summary_button.clicked.connect(lambda: self.summary_requested.emit(hit.path))
+
         actions = QHBoxLayout()
         actions.addWidget(only_button)
+        actions.addWidget(summary_button)
         actions.addStretch(1)
         actions.addWidget(open_button)
         actions.addWidget(reveal_button)
@@ -151,10 +158,12 @@ class SourceCardList(QScrollArea):
     """Signals:
     chosen(int): a card was clicked (source number).
     scope_requested(str): a card's "Ask only this document" was pressed (the file's path).
+    summary_requested(str): a card's "Summarise" was pressed (the file's path).
     """
 
     chosen = Signal(int)
     scope_requested = Signal(str)
+    summary_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, empty_text: str = "No sources yet.") -> None:
         super().__init__(parent)
@@ -182,6 +191,7 @@ class SourceCardList(QScrollArea):
             card = SourceCard(n, hit, query, self._body)
             card.chosen.connect(self._on_chosen)
             card.scope_requested.connect(self.scope_requested)
+            card.summary_requested.connect(self.summary_requested)
             self._layout.insertWidget(self._layout.count() - 1, card)
             self.cards.append(card)
 

@@ -112,3 +112,18 @@ def _similarities(pairs: list[tuple[str, int]], sources: Sequence[Hit], embed: E
     sentence_vec = dict(zip(sentences, vectors[: len(sentences)], strict=True))
     source_vec = dict(zip(cited, vectors[len(sentences) :], strict=True))
     return [float(np.dot(sentence_vec[s], source_vec[n])) for s, n in pairs]
+
+
+def renumber_citations(text: str, offset: int, count: int) -> str:
+    """Citations [1]..[count] of a part become [offset+1]..[offset+count] of the whole; a number
+    outside the part names no source of it and is dropped (a summary of chunks 40-60 citing [99])."""
+
+    def shift(match: re.Match[str]) -> str:
+        kept = [n + offset for n in numbers_in(match.group(1)) if 1 <= n <= count]
+        return "".join(f"[{n}]" for n in kept)
+
+    return _MARK.sub(shift, text)
+
+
+def has_citation(text: str) -> bool:
+    return _MARK.search(text) is not None
