@@ -11,7 +11,7 @@ from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say, warn
 from kenning.cli.progress import ProgressBar
 from kenning.core.domain.documents import FileDone, Outcome, SyncFinished, SyncReport, SyncStarted
-from kenning.core.errors import UsageError
+from kenning.core.errors import KenningError, UsageError
 from kenning.core.workspace import Workspace
 
 
@@ -63,6 +63,26 @@ def _reembed(workspace: Workspace) -> None:
     workspace.reopen_index()
 
 
+def _summaries(workspace: Workspace) -> int | None:
+    """Index a summary passage for each document that has none (needs the chat model); the files
+    stay indexed when the model is out of reach: the next run catches up."""
+    from kenning.core.answer.summary_passages import add_summary_passages
+
+    progress = ProgressBar()
+    added = 0
+    try:
+        whole = workspace.whole_document()
+        for event in add_summary_passages(whole, workspace.store, workspace.embedder):
+            progress.update(event.done, event.total, os.path.basename(event.path))
+            added += event.added
+    except KenningError as exc:
+        warn(f"document summaries skipped: {exc.message} {exc.next_step}".strip())
+        return None
+    finally:
+        progress.close()
+    return added
+
+
 def run(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.isdir(path):
@@ -94,9 +114,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     assert report is not None
+    wanted = args.summaries or workspace.settings.summaries.background
+    summaries = _summaries(workspace) if wanted and not report.cancelled else None
     if args.json:
-        emit_json(report_json(report))
+        emit_json(report_json(report) | ({"summaries_added": summaries} if summaries is not None else {}))
     else:
+        if summaries is not None:
+            say(f"{summaries} document summaries indexed")
         say(
             f"{report.indexed} indexed, {report.unchanged} unchanged, {report.renamed} renamed, "
             f"{report.removed} removed, {len(report.skipped)} skipped, {len(report.errors)} errors, "

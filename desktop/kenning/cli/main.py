@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild the index for the current embedding model and chunking (the old one answers meanwhile)",
     )
+    index.add_argument(
+        "--summaries",
+        action="store_true",
+        help="also index a summary of each document, written by the chat model (see [summaries] background)",
+    )
     add_common_options(index)
 
     search = commands.add_parser("search", help="find passages (no language model needed)")

@@ -197,6 +197,16 @@ def apply_env(settings: OllamaSettings, environ: Mapping[str, str] | None = None
 
 
 @dataclass
+class SummarySettings:
+    background: bool = _describe(
+        False,
+        "After indexing, summarise each document with the chat model and index the summary as one more "
+        "passage, so broad questions find whole documents. Off by default: it runs the model once per "
+        "document (a laptop on battery pays for it).",
+    )
+
+
+@dataclass
 class Settings:
     version: int = SCHEMA_VERSION
     index: IndexSettings = field(default_factory=IndexSettings)
@@ -208,6 +218,7 @@ class Settings:
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    summaries: SummarySettings = field(default_factory=SummarySettings)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

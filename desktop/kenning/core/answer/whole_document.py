@@ -35,6 +35,10 @@ from kenning.core.validate.citations import check_citations, has_citation, renum
 STOPPED = "Stopped before the summary was complete."
 
 
+# A document's own summary, indexed as one more passage (see summary_passages), sits after its chunks.
+SUMMARY_ORDINAL = 1_000_000
+
+
 @dataclass(frozen=True)
 class SummaryProgress:
     done: int  # model calls finished
@@ -194,7 +198,10 @@ class WholeDocument:
                 break
         else:
             raise DocumentNotIndexed(f"{path} is not in the index.")
-        rows = sorted(self.store.chunk_rows(record.path), key=lambda r: int(r["ordinal"]))
+        rows = sorted(
+            (r for r in self.store.chunk_rows(record.path) if int(r["ordinal"]) < SUMMARY_ORDINAL),
+            key=lambda r: int(r["ordinal"]),
+        )
         if not rows:
             raise DocumentNotIndexed(f"{path} has no text in the index ({record.status.value}).")
         chunks = [
