@@ -40,3 +40,20 @@ def test_summarise_on_a_source_card_shows_the_documents_summary_in_the_chat(
     assert any("Summarise these consecutive passages" in p for p in prompts)
     qtbot.waitUntil(lambda: "Summarise curl-http-cookies.md" in window.chat_panel.transcript.toPlainText())
     assert "Cookies are sent back" in window.chat_panel.transcript.toPlainText()
+
+
+def test_with_background_summaries_on_each_document_gets_a_summary_passage(
+    qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama
+) -> None:
+    fake_ollama.reply = "An overview of the whole document [1]."
+    window = open_window(fake_ollama.url)
+    window.services.settings.summaries.background = True
+    qtbot.waitUntil(lambda: window.services.ollama_state.running, timeout=10_000)
+    with qtbot.waitSignal(window.background_summaries.finished, timeout=240_000) as done:
+        window.indexing.add_folder(str(docs))
+    workspace = window.services.workspace
+    assert workspace is not None
+    indexed = [r for r in workspace.store.file_records().values() if r.chunks]
+    assert done.args[0] == len(indexed) >= 5
+    rows = workspace.store.chunks_table.search().where("section[1] = 'Summary'").limit(None).to_list()
+    assert {row["path"] for row in rows} == {r.path for r in indexed}

@@ -8,6 +8,7 @@ from typing import Any
 from kenning.core.settings import Settings
 from kenning.ui.exclude_files import exclude_files
 from kenning.ui.health_view import HealthView
+from kenning.ui.summary_pass import BackgroundSummaries
 
 # The main window is passed in (as Any: importing its module here would make a cycle).
 MainWindow = Any
@@ -24,6 +25,10 @@ def connect_health_and_scope(window: MainWindow) -> None:
     window.search_view.results.summary_requested.connect(window.chat.summarise)
     window.chat.summary_progress.connect(window.chat_panel.show_progress)
     window.search_view.health_requested.connect(lambda: open_health_view(window))
+    summaries = BackgroundSummaries(window.services, window)
+    window.indexing.synced.connect(summaries.on_synced)
+    window.indexing.batch_done.connect(summaries.on_synced)
+    window.background_summaries = summaries
 
 
 def open_health_view(window: MainWindow) -> HealthView:
