@@ -37,6 +37,11 @@ def index_dir(data: Path) -> Path:
     return data / "index"
 
 
+def attached_file(data: Path) -> Path:
+    """The shared indexes attached read-only beside the user's own (names and addresses)."""
+    return data / "attached.json"
+
+
 def log_dir(data: Path) -> Path:
     return data / "logs"
 

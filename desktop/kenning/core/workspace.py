@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from kenning import paths
 from kenning.core.domain.json_shapes import status_json
+from kenning.core.index.attached import OWN_INDEX, Attached, load_attached, open_attached
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.embedding_models import ModelLocation, locate_model
 from kenning.core.index.indexer import Indexer
+from kenning.core.index.location import Credentials, IndexLocation, location_for
 from kenning.core.index.store import Store
 from kenning.core.ingest.chunker import Chunker
 from kenning.core.ingest.token_counter import TokenCounter, token_counter_for
 from kenning.core.ingest.walker import IgnoreRules
 from kenning.core.observe.trace_store import TraceStore
+from kenning.core.search.multi_index import MultiIndexRetriever
 from kenning.core.search.retriever import Retriever
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
@@ -48,8 +51,52 @@ class Workspace:
         return f"{self.settings.embedding.model}|chunks={c.target_tokens}/{c.overlap_tokens}"
 
     @cached_property
+    def object_store_credentials(self) -> Credentials:
+        """Endpoint, region and keys for object stores: settings and keyring first, then AWS_*."""
+        from kenning.core.secrets import object_store_secret_name
+
+        s = self.settings.sharing
+        secret = self.secrets.get(object_store_secret_name(s.access_key_id)) if s.access_key_id else None
+        given = Credentials(
+            endpoint=s.endpoint,
+            region=s.region,
+            access_key_id=s.access_key_id,
+            secret_access_key=secret or "",
+            connect_timeout_s=s.connect_timeout_s,
+        )
+        return given.filled_from()
+
+    @property
+    def index_location(self) -> IndexLocation:
+        """The user's own index: the data dir's folder, or `sharing.index_uri`."""
+        uri = self.settings.sharing.index_uri.strip()
+        if not uri:
+            return IndexLocation(str(paths.index_dir(self.data_dir)))
+        return location_for(uri, self.object_store_credentials)
+
+    @cached_property
     def store(self) -> Store:
-        return Store(paths.index_dir(self.data_dir), build_id=self.build_id)
+        location = self.index_location
+        # A remote index keeps its local state (writer lock, sync manifest) in the data dir.
+        local = location.local_path or paths.index_dir(self.data_dir)
+        return Store(
+            local,
+            build_id=self.build_id,
+            location=location,
+            read_only=self.settings.sharing.read_only,
+            refresh_s=self.settings.sharing.refresh_s,
+        )
+
+    @property
+    def attached(self) -> list[Attached]:
+        return load_attached(paths.attached_file(self.data_dir))
+
+    @cached_property
+    def attached_stores(self) -> list[tuple[Attached, Store]]:
+        """The shared indexes attached beside the own one, each read-only."""
+        refresh = self.settings.sharing.refresh_s
+        credentials = self.object_store_credentials
+        return [(e, open_attached(e, self.data_dir, credentials, refresh)) for e in self.attached]
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -85,8 +132,14 @@ class Workspace:
 
     @cached_property
     def retriever(self) -> Retriever:
+        """Searches the own index and every attached one (hits say which)."""
         s = self.settings.search
-        return Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k)
+        own = Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k, name=OWN_INDEX)
+        others = [
+            Retriever(store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k, name=entry.name)
+            for entry, store in self.attached_stores
+        ]
+        return MultiIndexRetriever(own, others) if others else own
 
     @cached_property
     def secrets(self) -> SecretStore:
@@ -148,7 +201,7 @@ class Workspace:
     def reopen_index(self) -> None:
         """Drop the handles on the index directory, so the next use opens what is there now
         (after a rebuild or a swap)."""
-        self.forget("store", "indexer", "retriever")
+        self.forget("store", "indexer", "retriever", "attached_stores")
 
     def forget(self, *parts: str) -> None:
         """Drop these built parts (e.g. "ollama", "retriever"), so the next use builds them again

@@ -118,6 +118,7 @@ class Hit:
     text_score: float | None = None  # BM25 score, when the full-text side found it
     vector_rank: int | None = None
     text_rank: int | None = None
+    index: str = ""  # which index it came from: "own", or an attached index's name
 
 
 @dataclass(frozen=True)

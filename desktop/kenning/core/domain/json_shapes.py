@@ -25,6 +25,7 @@ def hit_json(h: Hit, rank: int | None = None) -> dict[str, Any]:
         "end": h.end,
         "vector_score": h.vector_score,
         "text_score": h.text_score,
+        "index": h.index or "own",
     }
 
 

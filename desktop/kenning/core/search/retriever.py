@@ -47,8 +47,10 @@ class Retriever:
         coverage_bonus: float = 0.01,
         similarity_bonus: float = 0.02,
         one_passage_per_page: bool = True,
+        name: str = "",
     ) -> None:
         self.store = store
+        self.name = name  # the index the hits come from, when several are searched
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
@@ -59,6 +61,10 @@ class Retriever:
 
     def search(self, query: str, k: int = 10, *, scope: Scope | None = None) -> SearchResult:
         """The `k` best passages for `query`, only from files in `scope` when one is given."""
+        with self.store.faults():  # an object store that stops answering: a clear error
+            return self._search(query, k, scope)
+
+    def _search(self, query: str, k: int, scope: Scope | None) -> SearchResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         table = self.store.chunks_table
@@ -149,6 +155,7 @@ class Retriever:
                     text_score=round(t[1], 4) if t else None,
                     vector_rank=v[0] if v else None,
                     text_rank=t[0] if t else None,
+                    index=self.name,
                 )
             )
         return hits
