@@ -9,16 +9,11 @@ from dataclasses import asdict
 from kenning import paths
 from kenning.cli.context import open_workspace
 from kenning.cli.output import emit_json, say
-from kenning.core.index.attached import OWN_INDEX, attach, detach
-from kenning.core.index.location import location_for
-from kenning.core.index.shared_info import describe
-from kenning.core.index.snapshot import publish
+from kenning.core.index.attached import detach
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    target = location_for(args.to, workspace.object_store_credentials)
-    done = publish(workspace.store, target)
+    done = open_workspace(args).publish_to(args.to)
     if args.json:
         emit_json(asdict(done))
     else:
@@ -27,20 +22,11 @@ def run_publish(args: argparse.Namespace) -> int:
 
 
 def run_attach(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    entry, store = attach(
-        paths.attached_file(workspace.data_dir),
-        args.uri,
-        name=args.name or "",
-        credentials=workspace.object_store_credentials,
-        model_id=workspace.settings.embedding.model,
-        refresh_s=workspace.settings.sharing.refresh_s,
-    )
-    info = describe(entry.name, store)
+    info = open_workspace(args).attach_index(args.uri, args.name or "")
     if args.json:
         emit_json(asdict(info))
     else:
-        say(f'Attached "{entry.name}" ({info.chunks} chunks, published {info.published_at or "?"}).')
+        say(f'Attached "{info.name}" ({info.chunks} chunks, published {info.published_at or "?"}).')
         say("`kenning search` and `kenning ask` now cover it too.")
     return 0
 
@@ -56,9 +42,7 @@ def run_detach(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    rows = [describe(OWN_INDEX, workspace.store)]
-    rows += [describe(entry.name, store) for entry, store in workspace.attached_stores]
+    rows = open_workspace(args).shared_indexes()
     if args.json:
         emit_json({"indexes": [asdict(r) for r in rows]})
         return 0

@@ -31,6 +31,8 @@ from kenning.core.settings import Settings
 if TYPE_CHECKING:  # answering pulls in the Ollama client: imported only when a question is asked
     from kenning.core.answer.answerer import Answerer
     from kenning.core.answer.ollama.client import OllamaClient
+    from kenning.core.index.shared_info import SharedIndexInfo
+    from kenning.core.index.snapshot import Published
     from kenning.core.observe.trace_store import TraceStore
     from kenning.core.secrets import SecretStore
 
@@ -175,6 +177,34 @@ class Workspace:
             prices=load_reference_prices(paths.reference_prices_file()),
             traces=self.traces,
         )
+
+    def shared_indexes(self) -> list[SharedIndexInfo]:
+        """The own index and each attached one: role, freshness, size, latency (network: a worker)."""
+        from kenning.core.index.shared_info import describe
+
+        rows = [describe(OWN_INDEX, self.store)]
+        return rows + [describe(entry.name, store) for entry, store in self.attached_stores]
+
+    def publish_to(self, uri: str) -> Published:
+        from kenning.core.index.snapshot import publish
+
+        return publish(self.store, location_for(uri, self.object_store_credentials))
+
+    def attach_index(self, uri: str, name: str = "") -> SharedIndexInfo:
+        """Attach the index at `uri` read-only; searches include it from the next one on."""
+        from kenning.core.index.attached import attach
+        from kenning.core.index.shared_info import describe
+
+        entry, store = attach(
+            paths.attached_file(self.data_dir),
+            uri,
+            name=name,
+            credentials=self.object_store_credentials,
+            model_id=self.settings.embedding.model,
+            refresh_s=self.settings.sharing.refresh_s,
+        )
+        self.forget("retriever", "attached_stores")
+        return describe(entry.name, store)
 
     def status_report(self) -> dict[str, Any]:
         """What the index holds (the `kenning status --json` document)."""

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Add folder…", self._on_add_folder_dialog, QKeySequence.StandardKey.Open)
         self._action(file_menu, "&New chat", self.chat.new_chat, QKeySequence.StandardKey.New)
+        self._action(file_menu, "S&hared indexes…", self._on_shared_indexes)
         self._action(file_menu, "Se&ttings…", self._on_settings, QKeySequence.StandardKey.Preferences)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -379,6 +380,11 @@ class MainWindow(QMainWindow):
         from kenning.ui.dialog_launcher import open_settings_dialog
 
         open_settings_dialog(self, self.services, self.apply_index_settings)
+
+    def _on_shared_indexes(self) -> None:
+        from kenning.ui.dialog_launcher import open_shared_indexes_dialog
+
+        open_shared_indexes_dialog(self, self.services)
 
     def _on_about(self) -> None:
         from kenning.ui.dialog_launcher import open_about_dialog
