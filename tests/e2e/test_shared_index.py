@@ -16,6 +16,9 @@ import pytest
 from tests.helpers.object_store import ACCESS_KEY, SECRET_KEY, ObjectStore, StrippingProxy, moto_s3
 from tests.helpers.served import kenning, kenning_env
 
+# Each step is a `kenning` child that loads the embedding model: minutes on a busy 2-core box.
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[ObjectStore]:
@@ -86,13 +89,12 @@ def _paths(result: dict[str, Any], index: str) -> list[str]:
     return [h["path"] for h in result["hits"] if h["index"] == index]
 
 
-def test_publish_then_attach_searches_and_answers_from_both_indexes(
-    s3: ObjectStore, published: str, tmp_path: Path
-) -> None:
-    own_docs = tmp_path / "mine"
-    own_docs.mkdir()
+@pytest.fixture(scope="module")
+def reader(s3: ObjectStore, published: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A colleague's data dir: their own index of one file, and the published index attached."""
+    own_docs = tmp_path_factory.mktemp("mine")
     (own_docs / "kerberos.md").write_text("# Kerberos\n\nA Kerberos ticket expires after ten hours.\n")
-    data = tmp_path / "reader"
+    data = tmp_path_factory.mktemp("reader")
     env = s3.env()
     assert kenning("index", str(own_docs), "--data-dir", str(data), "--json", env=env).returncode == 0
     attached = kenning("attach", published, "--name", "team", "--data-dir", str(data), "--json", env=env)
@@ -100,10 +102,13 @@ def test_publish_then_attach_searches_and_answers_from_both_indexes(
     row = _json(attached)
     assert (row["role"], row["embed_model"]) == ("reader", "all-MiniLM-L6-v2")
     assert row["published_at"] and row["chunks"] > 0
+    return data
 
+
+def test_search_covers_the_own_and_the_attached_index(s3: ObjectStore, reader: Path, tmp_path: Path) -> None:
     queries = tmp_path / "queries.txt"
     queries.write_text("ExpiresByType gif images\nKerberos ticket expires\n")
-    done = kenning("search", "--from", str(queries), "--data-dir", str(data), "--json", env=env)
+    done = kenning("search", "--from", str(queries), "--data-dir", str(reader), "--json", env=s3.env())
     assert done.returncode == 0, done.stderr
     shared, own = (json.loads(line) for line in done.stdout.splitlines())
     assert shared["hits"][0]["index"] == "team"
@@ -111,15 +116,21 @@ def test_publish_then_attach_searches_and_answers_from_both_indexes(
     assert own["hits"][0]["index"] == "own"
     assert own["hits"][0]["path"].endswith("kerberos.md")
 
-    answer = kenning(
-        "ask", "How long do GIF images stay cached?", "--no-llm", "--data-dir", str(data), "--json", env=env
-    )
+
+def test_answers_cite_the_attached_index_and_detach_removes_it(s3: ObjectStore, reader: Path) -> None:
+    env = s3.env()
+    question = "How long do GIF images stay cached?"
+    answer = kenning("ask", question, "--no-llm", "--data-dir", str(reader), "--json", env=env)
     assert answer.returncode == 0, answer.stderr
     sources = _json(answer)["sources"]
     assert sources[0]["index"] == "team" and sources[0]["path"].endswith("caching/mod_expires.md")
 
-    assert kenning("detach", "team", "--data-dir", str(data), "--json", env=env).returncode == 0
-    alone = _json(kenning("search", "ExpiresByType gif", "--data-dir", str(data), "--json", env=env))
+    listed = _json(kenning("attached", "--data-dir", str(reader), "--json", env=env))["indexes"]
+    assert [(r["name"], r["role"]) for r in listed] == [("own", "publisher"), ("team", "reader")]
+    assert listed[1]["published_at"] and listed[1]["latency_ms"] > 0
+
+    assert kenning("detach", "team", "--data-dir", str(reader), "--json", env=env).returncode == 0
+    alone = _json(kenning("search", "ExpiresByType gif", "--data-dir", str(reader), "--json", env=env))
     assert _paths(alone, "team") == []
 
 

@@ -90,7 +90,7 @@ class Answerer:
         yield Retrieved(tuple(hits), query)
 
         with timer.stage("relevance"):
-            relevance = judge(query, hits, self.retriever.store.has_word, self._distinctive)
+            relevance = judge(query, hits, self.retriever.has_word, self._distinctive)
         if not relevance.relevant:
             answer.status = AnswerStatus.NOT_FOUND
             answer.text = NOT_FOUND_TEXT

@@ -18,11 +18,14 @@ from kenning.core.search.scope import Scope
 
 
 class MultiIndexRetriever(Retriever):
-    """A Retriever over `own` and `others`; `store` stays the own index (for word checks)."""
+    """A Retriever over `own` and `others`; `store` stays the own index."""
 
     def __init__(self, own: Retriever, others: list[Retriever]) -> None:
         super().__init__(own.store, own.embedder, candidates=own.candidates, rrf_k=own.rrf_k, name=own.name)
         self.parts = [own, *others]
+
+    def has_word(self, word: str) -> bool:
+        return any(part.has_word(word) for part in self.parts)
 
     def search(self, query: str, k: int = 10, *, scope: Scope | None = None) -> SearchResult:
         with ThreadPoolExecutor(max_workers=len(self.parts)) as pool:

@@ -64,6 +64,11 @@ class Retriever:
         with self.store.faults():  # an object store that stops answering: a clear error
             return self._search(query, k, scope)
 
+    def has_word(self, word: str) -> bool:
+        """Whether the searched index holds `word` (the not-found gate asks)."""
+        with self.store.faults():
+            return self.store.has_word(word)
+
     def _search(self, query: str, k: int, scope: Scope | None) -> SearchResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
