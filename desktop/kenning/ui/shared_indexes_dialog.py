@@ -162,7 +162,7 @@ class SharedIndexesDialog(QDialog):
 def _cells(info: SharedIndexInfo) -> tuple[str, ...]:
     if info.problem:
         return (info.name, info.role, info.uri, "—", "—", "—", "unreachable")
-    size = f"{info.size_bytes / 1e6:.1f} MB"
+    size = f"{info.size_bytes / 1e6:.1f} MB" if info.size_bytes >= 1e6 else f"{info.size_bytes / 1e3:.0f} kB"
     latency = "—" if info.latency_ms is None else f"{info.latency_ms:.0f} ms"
     published = info.published_at.replace("T", " ").replace("+00:00", " UTC") or "(your own)"
     return (info.name, info.role, info.uri, published, f"{info.chunks:,}", size, latency)

@@ -299,7 +299,8 @@ class Store:
         if self.location.is_remote:
             with self.faults():
                 return sum(int(t.stats()["total_bytes"]) for t in self._tables.values())
-        return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
+        folder = self.location.local_path or self.index_dir
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def open_error(exc: BaseException, index_dir: Path) -> KenningError:
