@@ -76,6 +76,8 @@ class Reader:
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         assert line, f"the reader exited: {self.process.stderr.read() if self.process.stderr else ''}"
+        if line.strip() == "{":  # a fatal error: one indented JSON document, then the process ends
+            line += self.process.stdout.read()
         answer: dict[str, Any] = json.loads(line)
         return answer
 

@@ -142,7 +142,7 @@ def _signed_headers(
 
 
 # Words in LanceDB's (object_store's) messages: it raises plain ValueError/OSError for both.
-_DENIED_WORDS = ("403", "forbidden", "invalidaccesskeyid", "signaturedoesnotmatch", "accessdenied")
+_DENIED_WORDS = ("status: 403", "forbidden", "invalidaccesskeyid", "signaturedoesnotmatch", "accessdenied")
 _UNREACHABLE_WORDS = ("connect", "error sending request", "timed out", "timeout", "dns", "retry")
 
 
