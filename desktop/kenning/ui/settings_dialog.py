@@ -52,6 +52,7 @@ SECTION_TITLES = {
     "answer": "Answers && costs",
     "watch": "Watching",
     "service": "Service",
+    "sharing": "Sharing",
 }
 
 
