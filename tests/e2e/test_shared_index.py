@@ -82,9 +82,8 @@ class Reader:
         return answer
 
     def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait(timeout=120)
+        """End of input: the process finishes; its pipes are drained and closed."""
+        self.process.communicate(timeout=120)
 
 
 def _paths(result: dict[str, Any], index: str) -> list[str]:
