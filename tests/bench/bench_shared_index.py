@@ -103,7 +103,7 @@ def build_local(folder: Path, rows: int, dimension: int, model_id: str) -> Store
         for i in range(count):
             n = start + i
             text = " ".join(rng.choice(WORDS, size=40))
-            path = f"/team/docs/file-{n % files}.md"
+            path = f"/team/docs/file-{n // 20}.md"  # a batch never shares a file with another
             batch.append(
                 {
                     "id": f"c{n}",
@@ -112,7 +112,7 @@ def build_local(folder: Path, rows: int, dimension: int, model_id: str) -> Store
                     "file_sha256": "0" * 64,
                     "page": None,
                     "section": ["Synthetic"],
-                    "ordinal": n // files,
+                    "ordinal": n % 20,
                     "start": 0,
                     "end": len(text),
                     "text": text,
