@@ -42,6 +42,11 @@ def ocr_dir(data: Path) -> Path:
     return data / "ocr"
 
 
+def attached_file(data: Path) -> Path:
+    """The shared indexes attached read-only beside the user's own (names and addresses)."""
+    return data / "attached.json"
+
+
 def log_dir(data: Path) -> Path:
     return data / "logs"
 

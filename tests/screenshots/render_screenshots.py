@@ -217,6 +217,9 @@ def main() -> None:
         grab_dialog(app, window, window._on_models, "08-models")
         grab_dialog(app, window, window._on_settings, "09-settings")
         grab_dialog(app, window, window._on_about, "10-about")
+        window.services.workspace.publish_to(str(work / "nas" / "team-handbook"))
+        window.services.workspace.attach_index(str(work / "nas" / "team-handbook"))
+        grab_dialog(app, window, window._on_shared_indexes, "12-shared-indexes")
 
         render_health_and_scope(app, window, docs)
 
@@ -231,5 +234,31 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def shared_indexes_only() -> None:
+    """Just the Shared indexes dialog (`render_screenshots.py shared`): a quick render to look at."""
+    from kenning.core.workspace import Workspace
+
+    app = application()
+    apply_theme(app, "light")
+    work = Path(tempfile.mkdtemp(prefix="kenning-shots-"))
+    os.environ["KENNING_CONFIG_DIR"] = str(work / "config")
+    try:
+        docs = work / "Documents"
+        shutil.copytree(REPO / "resources" / "sample-docs", docs)
+        publisher = Workspace(data_dir=work / "publisher")
+        list(publisher.indexer.sync([str(docs)]))
+        publisher.publish_to(str(work / "nas" / "team-handbook"))
+        window = open_window(app, work / "data", "http://127.0.0.1:9")
+        mine = work / "Mine"
+        mine.mkdir()
+        shutil.copy2(docs / "openssh-tunnels.txt", mine)
+        list(window.services.workspace.indexer.sync([str(mine)]))
+        window.services.workspace.attach_index(str(work / "nas" / "team-handbook"))
+        grab_dialog(app, window, window._on_shared_indexes, "12-shared-indexes")
+        window.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    main()
+    shared_indexes_only() if sys.argv[1:] == ["shared"] else main()

@@ -133,6 +133,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_common_options(calibrate)
 
+    publish = commands.add_parser(
+        "publish", help="copy a consistent snapshot of the index to a folder, NAS path or s3:// bucket"
+    )
+    publish.add_argument("--to", required=True, metavar="URI", help="a folder or s3://bucket/prefix")
+    add_common_options(publish)
+
+    attach = commands.add_parser("attach", help="search a shared index (read-only) beside your own")
+    attach.add_argument("uri", metavar="URI", help="a folder or s3://bucket/prefix a publisher wrote")
+    attach.add_argument("--name", help="what its hits are labelled (default: the last part of URI)")
+    add_common_options(attach)
+
+    detach = commands.add_parser("detach", help="stop searching an attached shared index")
+    detach.add_argument("name", metavar="NAME")
+    add_common_options(detach)
+
+    attached = commands.add_parser("attached", help="the indexes searched: role, freshness, size, latency")
+    add_common_options(attached)
+
     status = commands.add_parser("status", help="what the index holds")
     status.add_argument(
         "--files", action="store_true", help="every file and its state: searchable, partly, skipped (why)…"
@@ -204,6 +222,15 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from kenning.cli import mcp_command
 
         return mcp_command.run
+    if name in ("publish", "attach", "detach", "attached"):
+        from kenning.cli import shared_command
+
+        return {
+            "publish": shared_command.run_publish,
+            "attach": shared_command.run_attach,
+            "detach": shared_command.run_detach,
+            "attached": shared_command.run_list,
+        }[name]
     if name == "serve":
         from kenning.cli import serve_command
 

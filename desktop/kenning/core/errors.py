@@ -156,3 +156,36 @@ def storage_error(exc: BaseException, what: str) -> KenningError | None:
             "Close the other Kenning window or command, then try again.",
         )
     return None
+
+
+class SharedIndexProblem(IndexProblem):
+    """An index on object storage (or attached from elsewhere) cannot be used as asked."""
+
+    next_step = "Check the `sharing` settings (endpoint, region, access key) and that the store is up."
+
+
+class SharedIndexUnreachable(SharedIndexProblem):
+    """The object store did not answer: a network or endpoint problem, not a damaged index."""
+
+
+class SharedIndexDenied(SharedIndexProblem):
+    next_step = (
+        "Check the access key in the `sharing` settings and its secret in the keyring (or AWS_* variables)."
+    )
+
+
+class SharedIndexMissing(SharedIndexProblem):
+    next_step = "Check the address, or ask the publisher to run `kenning publish --to URI` first."
+
+
+class SharedIndexUnsafe(SharedIndexProblem):
+    """The store would let two writers overwrite each other's commits silently."""
+
+    next_step = (
+        "Use a store that honours conditional writes (If-None-Match), or an external commit store: "
+        "s3+ddb://bucket/prefix?ddbTableName=TABLE. Readers may still attach it read-only."
+    )
+
+
+class SharedIndexReadOnly(SharedIndexProblem):
+    next_step = "Only the publisher updates a shared index; index your own folders into your own index."

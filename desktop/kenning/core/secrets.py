@@ -95,6 +95,11 @@ class SecretStore:
             log.log(level, "system keyring unavailable (%s): secrets are kept for this session only", reason)
 
 
+def object_store_secret_name(access_key_id: str) -> str:
+    """The keyring entry holding the secret access key of an object-store access key id."""
+    return f"object-store-secret:{access_key_id}"
+
+
 def token_secret_name(host: str) -> str:
     """The keyring entry holding the bearer token for an Ollama behind a proxy (one per host)."""
     return f"ollama-token:{normalize_host(host)}"

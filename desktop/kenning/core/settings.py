@@ -189,6 +189,27 @@ class OcrSettings:
     engine: str = _describe("auto", "auto (Tesseract when installed, else RapidOCR), tesseract or rapidocr.")
 
 
+@dataclass
+class SharingSettings:
+    index_uri: str = _describe(
+        "",
+        "Where your index lives: empty for the data folder, or s3://bucket/prefix on an S3-compatible "
+        "store (s3+ddb://bucket/prefix?ddbTableName=T for commits through DynamoDB).",
+    )
+    read_only: bool = _describe(
+        False, "Attach the index at index_uri as a reader: search it, never write (one publisher writes)."
+    )
+    endpoint: str = _describe("", "Object store URL (MinIO, a NAS); empty: AWS_ENDPOINT_URL or AWS S3.")
+    region: str = _describe("", "Object store region; empty: AWS_REGION, else us-east-1.")
+    access_key_id: str = _describe(
+        "", "Access key id; its secret is kept in the keyring (empty: AWS_ACCESS_KEY_ID and the secret key)."
+    )
+    refresh_s: float = _describe(
+        10.0, "Seconds a reader may lag behind the publisher: how often it checks for a new version."
+    )
+    connect_timeout_s: float = _describe(3.0, "Seconds to wait for the object store to accept a connection.")
+
+
 def apply_env(settings: OllamaSettings, environ: Mapping[str, str] | None = None) -> OllamaSettings:
     """The settings with OLLAMA_HOST applied; call where settings are loaded, not in the client."""
     env = os.environ if environ is None else environ
@@ -219,6 +240,7 @@ class Settings:
     service: ServiceSettings = field(default_factory=ServiceSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     summaries: SummarySettings = field(default_factory=SummarySettings)
+    sharing: SharingSettings = field(default_factory=SharingSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -108,6 +108,14 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
     need(1 <= s.service.port <= 65535, "service", "port", "The port must be between 1 and 65535.")
     need(bool(s.service.host.strip()), "service", "host", "Give an address to listen on, like 127.0.0.1.")
     _check_ocr(s, need)
+    need(s.sharing.refresh_s >= 0, "sharing", "refresh_s", "The refresh interval cannot be negative.")
+    uri = s.sharing.index_uri.strip()
+    need(
+        not uri or "://" not in uri or uri.startswith(("s3://", "s3+ddb://")),
+        "sharing",
+        "index_uri",
+        "The index address must be a folder, s3://bucket/prefix or s3+ddb://bucket/prefix?ddbTableName=T.",
+    )
     if reference_models is not None and s.answer.reference_model:
         known = set(reference_models)
         need(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kenning import paths
 from kenning.core.domain.file_health import HealthRow
 from kenning.core.domain.json_shapes import status_json
+from kenning.core.index.attached import OWN_INDEX, Attached, load_attached, open_attached
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.embedding_models import ModelLocation, locate_model
 from kenning.core.index.engine_choice import (
@@ -26,6 +27,7 @@ from kenning.core.index.engine_choice import (
     resolve_engine,
 )
 from kenning.core.index.indexer import Indexer
+from kenning.core.index.location import Credentials, IndexLocation, location_for
 from kenning.core.index.store import Store
 from kenning.core.index.swap import recover_swap
 from kenning.core.ingest.chunker import Chunker
@@ -34,6 +36,7 @@ from kenning.core.ingest.ocr.word_boxes import WordBoxStore
 from kenning.core.ingest.token_counter import TokenCounter, token_counter_for
 from kenning.core.ingest.walker import IgnoreRules
 from kenning.core.observe.trace_store import TraceStore
+from kenning.core.search.multi_index import MultiIndexRetriever
 from kenning.core.search.retriever import Retriever
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
@@ -42,6 +45,8 @@ if TYPE_CHECKING:  # answering pulls in the Ollama client: imported only when a 
     from kenning.core.answer.answerer import Answerer
     from kenning.core.answer.ollama.client import OllamaClient
     from kenning.core.answer.whole_document import WholeDocument
+    from kenning.core.index.shared_info import SharedIndexInfo
+    from kenning.core.index.snapshot import Published
     from kenning.core.observe.trace_store import TraceStore
 
 
@@ -64,9 +69,53 @@ class Workspace:
         return f"{self.settings.embedding.model_id}|chunks={c.target_tokens}/{c.overlap_tokens}"
 
     @cached_property
+    def object_store_credentials(self) -> Credentials:
+        """Endpoint, region and keys for object stores: settings and keyring first, then AWS_*."""
+        from kenning.core.secrets import object_store_secret_name
+
+        s = self.settings.sharing
+        secret = self.secrets.get(object_store_secret_name(s.access_key_id)) if s.access_key_id else None
+        given = Credentials(
+            endpoint=s.endpoint,
+            region=s.region,
+            access_key_id=s.access_key_id,
+            secret_access_key=secret or "",
+            connect_timeout_s=s.connect_timeout_s,
+        )
+        return given.filled_from()
+
+    @property
+    def index_location(self) -> IndexLocation:
+        """The user's own index: the data dir's folder, or `sharing.index_uri`."""
+        uri = self.settings.sharing.index_uri.strip()
+        if not uri:
+            return IndexLocation(str(paths.index_dir(self.data_dir)))
+        return location_for(uri, self.object_store_credentials)
+
+    @cached_property
     def store(self) -> Store:
         recover_swap(paths.index_dir(self.data_dir))  # a crash mid-swap must not lose the index
-        return Store(paths.index_dir(self.data_dir), build_id=self.build_id)
+        location = self.index_location
+        # A remote index keeps its local state (writer lock, sync manifest) in the data dir.
+        local = location.local_path or paths.index_dir(self.data_dir)
+        return Store(
+            local,
+            build_id=self.build_id,
+            location=location,
+            read_only=self.settings.sharing.read_only,
+            refresh_s=self.settings.sharing.refresh_s,
+        )
+
+    @property
+    def attached(self) -> list[Attached]:
+        return load_attached(paths.attached_file(self.data_dir))
+
+    @cached_property
+    def attached_stores(self) -> list[tuple[Attached, Store]]:
+        """The shared indexes attached beside the own one, each read-only."""
+        refresh = self.settings.sharing.refresh_s
+        credentials = self.object_store_credentials
+        return [(e, open_attached(e, self.data_dir, credentials, refresh)) for e in self.attached]
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -160,8 +209,14 @@ class Workspace:
 
     @cached_property
     def retriever(self) -> Retriever:
+        """Searches the own index and every attached one (hits say which)."""
         s = self.settings.search
-        return Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k)
+        own = Retriever(self.store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k, name=OWN_INDEX)
+        others = [
+            Retriever(store, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k, name=entry.name)
+            for entry, store in self.attached_stores
+        ]
+        return MultiIndexRetriever(own, others) if others else own
 
     @cached_property
     def ollama(self) -> OllamaClient:
@@ -218,6 +273,34 @@ class Workspace:
             retriever, self.embedder, self.token_counter, None, settings=self.settings.answer
         )
 
+    def shared_indexes(self) -> list[SharedIndexInfo]:
+        """The own index and each attached one: role, freshness, size, latency (network: a worker)."""
+        from kenning.core.index.shared_info import describe
+
+        rows = [describe(OWN_INDEX, self.store)]
+        return rows + [describe(entry.name, store) for entry, store in self.attached_stores]
+
+    def publish_to(self, uri: str) -> Published:
+        from kenning.core.index.snapshot import publish
+
+        return publish(self.store, location_for(uri, self.object_store_credentials))
+
+    def attach_index(self, uri: str, name: str = "") -> SharedIndexInfo:
+        """Attach the index at `uri` read-only; searches include it from the next one on."""
+        from kenning.core.index.attached import attach
+        from kenning.core.index.shared_info import describe
+
+        entry, store = attach(
+            paths.attached_file(self.data_dir),
+            uri,
+            name=name,
+            credentials=self.object_store_credentials,
+            model_id=self.settings.embedding.model,
+            refresh_s=self.settings.sharing.refresh_s,
+        )
+        self.forget("retriever", "attached_stores")
+        return describe(entry.name, store)
+
     def status_report(self, *, files: bool = False) -> dict[str, Any]:
         """What the index holds (the `kenning status --json` document); `files`: every file's row."""
         store = self.store
@@ -256,7 +339,7 @@ class Workspace:
     def reopen_index(self) -> None:
         """Drop the handles on the index directory, so the next use opens what is there now
         (after a rebuild or a swap)."""
-        self.forget("store", "indexer", "retriever")
+        self.forget("store", "indexer", "retriever", "attached_stores")
 
     def forget(self, *parts: str) -> None:
         """Drop these built parts (e.g. "ollama", "retriever"), so the next use builds them again

@@ -98,6 +98,32 @@ def open_about_dialog(window: QWidget, services: AppServices) -> None:
     _show(dialog)
 
 
+def open_shared_indexes_dialog(window: QWidget, services: AppServices) -> None:
+    from kenning.core.workspace import Workspace
+    from kenning.ui.shared_indexes_dialog import SharedIndexesDialog
+
+    def workspace() -> Workspace:  # the live one once open; called on a worker
+        return services.workspace or Workspace(data_dir=services.data_dir, settings=services.settings)
+
+    def publish(uri: str) -> str:
+        done = workspace().publish_to(uri)
+        return f"Published {done.files} files ({done.chunks} chunks) to {done.target} in {done.seconds} s."
+
+    def attach(uri: str) -> str:
+        info = workspace().attach_index(uri)
+        return f'Attached "{info.name}": searches and answers now include its {info.chunks:,} chunks.'
+
+    dialog = SharedIndexesDialog(
+        services.readers,
+        services.writer,
+        list_indexes=lambda: workspace().shared_indexes(),
+        publish=publish,
+        attach=attach,
+        parent=window,
+    )
+    _show(dialog)
+
+
 def _show(dialog: QDialog) -> None:
     """Window-modal, deleted when closed (late background results are dropped by `while_alive`)."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

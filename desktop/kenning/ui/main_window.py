@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
@@ -131,25 +131,24 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Add folder…", self._on_add_folder_dialog, QKeySequence.StandardKey.Open)
         self._action(file_menu, "&New chat", self.chat.new_chat, QKeySequence.StandardKey.New)
+        self._action(file_menu, "S&hared indexes…", self._on_shared_indexes)
         self._action(file_menu, "Se&ttings…", self._on_settings, QKeySequence.StandardKey.Preferences)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu("&View")
         for i, name in enumerate(("&Chat", "&Search", "&Dashboard", "&Evaluate")):
-            self._action(view_menu, name, lambda i=i: self.modes.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            show = lambda _checked=False, i=i: self.modes.setCurrentIndex(i)  # noqa: E731
+            self._action(view_menu, name, show, f"Ctrl+{i + 1}")
         models_menu = self.menuBar().addMenu("&Models")
         self._action(models_menu, "&Models…", self._on_models)
         self._action(models_menu, "&Check Ollama again", self.services.check_ollama)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Kenning", self._on_about)
 
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+    def _action(self, menu, text: str, slot, shortcut=None) -> None:  # type: ignore[no-untyped-def]
+        action = menu.addAction(text)  # owned by the menu
+        action.setShortcut(QKeySequence(shortcut or ""))
         action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
 
     def _connect(self) -> None:
         s, ix, chat = self.services, self.indexing, self.chat
@@ -372,6 +371,11 @@ class MainWindow(QMainWindow):
         from kenning.ui.dialog_launcher import open_settings_dialog
 
         open_settings_dialog(self, self.services, self.apply_index_settings)
+
+    def _on_shared_indexes(self) -> None:
+        from kenning.ui.dialog_launcher import open_shared_indexes_dialog
+
+        open_shared_indexes_dialog(self, self.services)
 
     def _on_about(self) -> None:
         from kenning.ui.dialog_launcher import open_about_dialog

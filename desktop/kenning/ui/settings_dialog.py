@@ -54,6 +54,7 @@ SECTION_TITLES = {
     "watch": "Watching",
     "service": "Service",
     "ocr": "Scans (OCR)",
+    "sharing": "Sharing",
 }
 
 

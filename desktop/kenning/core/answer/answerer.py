@@ -115,7 +115,7 @@ class Answerer:
         yield Retrieved(tuple(hits), query)
 
         with timer.stage("relevance"):
-            relevance = judge(query, hits, self.retriever.store.word_frequency, self._distinctive)
+            relevance = judge(query, hits, self.retriever.word_frequency, self._distinctive)
         trace.gate_relevant = relevance.relevant
         relevant = relevance.relevant
         if relevance.grey and self.chat is not None:

@@ -127,6 +127,7 @@ class Hit:
     vector_rank: int | None = None
     text_rank: int | None = None
     flags: tuple[Flag, ...] = ()  # what the injection scan found in this passage; empty when clean
+    index: str = ""  # which index it came from: "own", or an attached index's name
 
 
 @dataclass(frozen=True)

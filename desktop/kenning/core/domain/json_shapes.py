@@ -27,6 +27,7 @@ def hit_json(h: Hit, rank: int | None = None) -> dict[str, Any]:
         "vector_score": h.vector_score,
         "text_score": h.text_score,
         "flags": [{"reason": f.reason, "span": f.span} for f in h.flags],
+        "index": h.index or "own",
     }
 
 

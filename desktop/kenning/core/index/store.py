@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,16 +22,14 @@ import pyarrow as pa
 
 from kenning.core.domain.documents import FileRecord, Flag
 from kenning.core.errors import (
-    DiskFull,
-    IndexCorrupt,
     IndexIncompatible,
-    IndexLocked,
-    IndexTooNew,
-    IndexUnreadable,
-    KenningError,
-    storage_fault,
+    SharedIndexMissing,
+    SharedIndexReadOnly,
 )
 from kenning.core.index.filters import batched, sql_in, sql_str
+from kenning.core.index.location import IndexLocation
+from kenning.core.index.open_checks import open_error, verify_tables
+from kenning.core.index.remote_probe import check_conditional_writes, remote_error, remote_faults
 from kenning.core.index.schema import (
     CHUNKS,
     FILES,
@@ -56,12 +55,29 @@ CLEANUP_AFTER = timedelta(minutes=10)
 
 
 class Store:
-    """One LanceDB directory. Safe for one writer and many readers (threads or processes)."""
+    """One LanceDB index. Safe for one writer and many readers (threads or processes).
 
-    def __init__(self, index_dir: Path, *, fresh_reads: bool = True, build_id: str = "") -> None:
+    `index_dir` is a local folder: the index itself, or, when `location` puts the index on an
+    object store, where its local state (writer lock, sync manifest) lives. A `read_only` store
+    never writes: it creates nothing and never compacts (a reader of a shared index).
+    """
+
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        fresh_reads: bool = True,
+        build_id: str = "",
+        location: IndexLocation | None = None,
+        read_only: bool = False,
+        refresh_s: float = 10.0,
+    ) -> None:
         self.index_dir = index_dir
+        self.location = location or IndexLocation(str(index_dir))
+        self.read_only = read_only
         self.build_id = build_id  # what built the vectors (model, chunking): recorded with them
         self._fresh_reads = fresh_reads
+        self._refresh_s = refresh_s
         self._db: Any = None
         self._opened: dict[str, Any] = {}
         self._checked_model: str | None = None
@@ -76,14 +92,26 @@ class Store:
     def _open(self) -> None:
         import lancedb
 
-        # LanceDB's own files inside are private through the process umask (private_files).
-        private_dir(self.index_dir)
-        # fresh_reads: every query sees the latest commit, also another process's.
-        interval = timedelta(0) if self._fresh_reads else None
+        remote = self.location.is_remote
+        if not self.read_only:
+            # LanceDB's own files inside are private through the process umask (private_files).
+            private_dir(self.index_dir)
+            if remote:  # before anything is written: a store that loses commits is refused
+                check_conditional_writes(self.location)
+        # fresh_reads: every query sees the latest commit, also another process's. On an object
+        # store that check is a round trip, so a shared index looks again every `refresh_s`.
+        interval = timedelta(seconds=self._refresh_s) if remote else timedelta(0)
         try:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            db = lancedb.connect(str(self.index_dir), read_consistency_interval=interval)
+            if not self.read_only:
+                self.index_dir.mkdir(parents=True, exist_ok=True)
+            db = lancedb.connect(
+                self.location.uri,
+                read_consistency_interval=interval if self._fresh_reads else None,
+                storage_options=self.location.storage_options() or None,
+            )
             existing = set(db.list_tables().tables)
+            if self.read_only and not {FILES, META} <= existing:
+                raise SharedIndexMissing(f"There is no Kenning index at {self.location.describe()}.")
             for name in (FILES, CHUNKS, META, FLAGS):
                 if name in existing:
                     self._opened[name] = db.open_table(name)
@@ -93,10 +121,14 @@ class Store:
                 self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
             if FLAGS not in self._opened:
                 self._opened[FLAGS] = db.create_table(FLAGS, schema=FLAGS_SCHEMA, exist_ok=True)
-            _verify(self._opened)
+            verify_tables(self._opened)
         except (OSError, ValueError, RuntimeError) as exc:
-            raise open_error(exc, self.index_dir) from exc
+            raise (remote_error(exc, self.location) if remote else open_error(exc, self.index_dir)) from exc
         self._db = db
+
+    def faults(self) -> AbstractContextManager[None]:
+        """Wrap a read: an object store that stops answering becomes a clear error, not a traceback."""
+        return remote_faults(self.location) if self.location.is_remote else nullcontext()
 
     # ---- metadata -------------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
@@ -151,6 +183,10 @@ class Store:
                 meta["build"] = self.build_id
             self._set_meta(meta)
         return table
+
+    def table(self, name: str) -> Any:
+        """The LanceDB table `name` (files, chunks, meta), or None when it does not exist yet."""
+        return self._tables.get(name)
 
     @property
     def has_chunks(self) -> bool:
@@ -240,6 +276,7 @@ class Store:
         self, paths: Sequence[str], rows: list[dict[str, Any]], *, dimension: int, model_id: str
     ) -> None:
         """Make `paths` have exactly `rows` as chunks, in one commit."""
+        self._writable()
         if not paths:
             return
         table = self._chunks(dimension, model_id)
@@ -269,6 +306,7 @@ class Store:
         )
 
     def upsert_records(self, records: Sequence[FileRecord]) -> None:
+        self._writable()
         if not records:
             return
         data = pa.Table.from_pylist([row_from_record(r) for r in records], schema=FILES_SCHEMA)
@@ -278,15 +316,24 @@ class Store:
 
     def remove_files(self, paths: Sequence[str]) -> None:
         """Chunks first, then the record: a crash between leaves a record the next sync removes."""
+        self._writable()
         for part in batched(list(paths)):
             if CHUNKS in self._tables:
                 self._tables[CHUNKS].delete(sql_in("path", part))
             self._tables[FLAGS].delete(sql_in("path", part))
             self._tables[FILES].delete(sql_in("path", part))
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise SharedIndexReadOnly(
+                f"The index at {self.location.describe()} is attached read-only: Kenning never writes to it."
+            )
+
     # ---- maintenance ----------------------------------------------------------------------
     def optimize(self) -> None:
         """Fold small writes into the indices and compact fragments; build indices once useful."""
+        if self.read_only:
+            return
         started = time.perf_counter()
         chunks = self._tables.get(CHUNKS)
         if chunks is not None:
@@ -297,52 +344,9 @@ class Store:
         log.info("index optimized", extra={"seconds": round(time.perf_counter() - started, 3)})
 
     def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
-
-
-def open_error(exc: BaseException, index_dir: Path) -> KenningError:
-    """Say why the index could not be opened. Only real damage is called damage: a rebuild is the
-    answer to nothing else, and would set a healthy index aside."""
-    if isinstance(exc, KenningError):
-        return exc
-    reason = _first_line(exc)
-    fault = storage_fault(exc)
-    log.warning("index could not be opened (%s): %s", fault or "damaged", reason)
-    if fault == "denied":
-        return IndexUnreadable(f"Kenning is not allowed to open the index at {index_dir} ({reason}).")
-    if fault == "full":
-        return DiskFull(f"The disk is full: the index at {index_dir} could not be opened ({reason}).")
-    if fault == "locked":
-        return IndexLocked(f"The index at {index_dir} is in use by another program ({reason}).")
-    return IndexCorrupt(
-        f"The index at {index_dir} is damaged and cannot be read ({reason}). Your documents are not affected."
-    )
-
-
-def _verify(tables: dict[str, Any]) -> None:
-    """Read what every later step relies on, so a damaged index is found at open, not mid-search.
-
-    A truncated or half-written data file fails here: the file tables are read whole, the chunks
-    table's ids (every data file of it) and its full-text index are probed. Lance raises
-    OSError or RuntimeError for those.
-    """
-    meta = {r["key"]: r["value"] for r in tables[META].to_arrow().to_pylist()}
-    version = meta.get("schema_version", SCHEMA_VERSION)
-    if not version.isdigit() or int(version) > int(SCHEMA_VERSION):
-        raise IndexTooNew(
-            f"This index was made by a newer version of Kenning (index format {version}; this version"
-            f" reads format {SCHEMA_VERSION})."
-        )
-    tables[FILES].to_arrow()
-    chunks = tables.get(CHUNKS)
-    if chunks is not None:
-        chunks.search().select(["id"]).limit(None).to_arrow()
-        if any(index.name == "search_text_idx" for index in chunks.list_indices()):
-            probe = chunks.search("index", query_type="fts", fts_columns="search_text")
-            probe.limit(1).select(["id", "_score"]).to_list()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    line = text[0].split(", /rustc/")[0] if text else type(exc).__name__
-    return line[:200]
+        """Bytes on disk; on an object store, the bytes of the current versions (LanceDB's stats)."""
+        if self.location.is_remote:
+            with self.faults():
+                return sum(int(t.stats()["total_bytes"]) for t in self._tables.values())
+        folder = self.location.local_path or self.index_dir
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

@@ -48,8 +48,10 @@ class Retriever:
         coverage_bonus: float = 0.01,
         similarity_bonus: float = 0.02,
         one_passage_per_page: bool = True,
+        name: str = "",
     ) -> None:
         self.store = store
+        self.name = name  # the index the hits come from, when several are searched
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
@@ -60,6 +62,20 @@ class Retriever:
 
     def search(self, query: str, k: int = 10, *, scope: Scope | None = None) -> SearchResult:
         """The `k` best passages for `query`, only from files in `scope` when one is given."""
+        with self.store.faults():  # an object store that stops answering: a clear error
+            return self._search(query, k, scope)
+
+    def has_word(self, word: str) -> bool:
+        """Whether the searched index holds `word` (the not-found gate asks)."""
+        with self.store.faults():
+            return self.store.has_word(word)
+
+    def word_frequency(self, word: str) -> int:
+        """How many passages of the searched index hold `word`, counted up to a cap (the gate's rarity)."""
+        with self.store.faults():
+            return self.store.word_frequency(word)
+
+    def _search(self, query: str, k: int, scope: Scope | None) -> SearchResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         table = self.store.chunks_table
@@ -155,6 +171,7 @@ class Retriever:
                     text_score=round(t[1], 4) if t else None,
                     vector_rank=v[0] if v else None,
                     text_rank=t[0] if t else None,
+                    index=self.name,
                 )
             )
         return hits
