@@ -67,6 +67,10 @@ $(BUILD_STAMP): pyproject.toml
 	$(BUILD_BIN)/pip install --quiet torch==2.13.0
 	$(BUILD_BIN)/pip install --quiet .
 	$(BUILD_BIN)/pip install --quiet $(PYINSTALLER)
+	# RapidOCR pulls the full opencv-python (Qt 5, FFmpeg: 116 MB the app never uses); the headless
+	# build has the same cv2 API.
+	$(BUILD_BIN)/pip uninstall --quiet -y opencv-python
+	$(BUILD_BIN)/pip install --quiet opencv-python-headless
 	touch $@
 
 # dist/kenning/ (one-folder app, also an AppDir), dist/kenning-VERSION-linux-x86_64.tar.xz, and
