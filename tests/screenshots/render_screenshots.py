@@ -219,7 +219,7 @@ def main() -> None:
         grab_dialog(app, window, window._on_about, "10-about")
         window.services.workspace.publish_to(str(work / "nas" / "team-handbook"))
         window.services.workspace.attach_index(str(work / "nas" / "team-handbook"))
-        grab_dialog(app, window, window._on_shared_indexes, "12-shared-indexes")
+        grab_dialog(app, window, window._on_shared_indexes, "18-shared-indexes")
 
         render_health_and_scope(app, window, docs)
 
@@ -254,7 +254,7 @@ def shared_indexes_only() -> None:
         shutil.copy2(docs / "openssh-tunnels.txt", mine)
         list(window.services.workspace.indexer.sync([str(mine)]))
         window.services.workspace.attach_index(str(work / "nas" / "team-handbook"))
-        grab_dialog(app, window, window._on_shared_indexes, "12-shared-indexes")
+        grab_dialog(app, window, window._on_shared_indexes, "18-shared-indexes")
         window.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
