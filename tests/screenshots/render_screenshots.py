@@ -88,6 +88,30 @@ def grab_dialog(app: QApplication, window: MainWindow, opener: Callable[[], None
     dialog.close()
 
 
+SETTINGS_MISTAKE = (
+    '{config}/settings.toml: index.max_file_mb = "50" is not valid: expected a number; '
+    "using the default (50.0)."
+)
+
+
+def render_evaluate(app: QApplication, window: MainWindow) -> None:
+    """The Evaluate tab: the sample test set run twice, a row's passages, the two runs compared."""
+    window.modes.setCurrentIndex(3)
+    evaluate = window.evaluate
+    assert evaluate is not None
+    evaluate.set_test_set(REPO / "tests" / "data" / "eval" / "sample-questions.jsonl")
+    reports: list[object] = []
+    evaluate.finished.connect(reports.append)
+    for wanted in (1, 2):
+        evaluate.run()
+        pump(app, lambda wanted=wanted: len(reports) == wanted, 300)
+    pump(app, lambda: evaluate.compare_button.isEnabled(), 60)
+    evaluate.table.setCurrentCell(4, 0)
+    evaluate.compare_button.click()
+    save(window, "16-evaluate")
+    window.modes.setCurrentIndex(0)
+
+
 def render_health_and_scope(app: QApplication, window: MainWindow, docs: Path) -> None:
     """The index health view, and an answer limited to one document (the scope chips)."""
     from kenning.ui.health_flow import open_health_view
@@ -129,11 +153,17 @@ def main() -> None:
         (docs / "draft.tmp").write_text("half-written")
         window = open_window(app, work / "data", fake.url)
         window.indexing.add_folder(str(docs))
-        if "--only-health" in sys.argv:  # just the index health and scope shots
+        if "--only-health" in sys.argv or "--only-evaluate" in sys.argv:  # a few shots, quickly
             stats = lambda: window.indexing.views[0].stats if window.indexing.views else None  # noqa: E731
             pump(app, lambda: stats() is not None and stats().indexed >= 5 and not window.indexing.busy, 600)
             pump(app, lambda: window.services.ollama_state.running, 20)
-            render_health_and_scope(app, window, docs)
+            if "--only-health" in sys.argv:
+                render_health_and_scope(app, window, docs)
+            else:
+                render_evaluate(app, window)
+                window.show_settings_issues([SETTINGS_MISTAKE.format(config=work / "config")])
+                pump(app, lambda: window.side_tabs.isVisible() and window.side_tabs.width() > 100, 30)
+                save(window, "17-settings-notice")
             window.close()
             return
         pump(
@@ -189,27 +219,10 @@ def main() -> None:
         pump(app, lambda: window.dashboard is not None and window.dashboard.summary is not None, 30)
         save(window, "07-dashboard")
 
-        # 5b. Evaluate: the sample test set run twice, the two runs compared.
-        window.modes.setCurrentIndex(3)
-        evaluate = window.evaluate
-        assert evaluate is not None
-        evaluate.set_test_set(REPO / "tests" / "data" / "eval" / "sample-questions.jsonl")
-        for _ in range(2):
-            count = len(evaluate.runs)
-            evaluate.run()
-            pump(app, lambda count=count: len(evaluate.runs) == count + 1, 300)
-        evaluate.table.setCurrentCell(4, 0)
-        evaluate.compare_button.click()
-        save(window, "16-evaluate")
-        window.modes.setCurrentIndex(0)
+        render_evaluate(app, window)
 
         # 5c. A settings file with a mistake: named above the chat, the default used.
-        window.show_settings_issues(
-            [
-                f'{work / "config" / "settings.toml"}: index.max_file_mb = "50" is not valid: '
-                "expected a number; using the default (50.0)."
-            ]
-        )
+        window.show_settings_issues([SETTINGS_MISTAKE.format(config=work / "config")])
         save(window, "17-settings-notice")
         window.settings_notice.hide()
 
