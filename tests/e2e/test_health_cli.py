@@ -26,7 +26,7 @@ def dated_index(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> tuple
         target.write_bytes((corpus / "docs" / rel).read_bytes())
         os.utime(target, _at(day))
     (docs / "draft.tmp").write_text("not yet")
-    (docs / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 2_000)
+    (docs / "song.mp3").write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 2_000)
     data = tmp_path_factory.mktemp("data")
     as_json(kenning("index", str(docs), "--data-dir", str(data), "--json"))
     return docs, data
@@ -40,7 +40,7 @@ def test_status_files_json_lists_every_file_with_its_state(dated_index: tuple[Pa
         "HSTS.md": ("searchable", ""),
         "README.dns.txt": ("searchable", ""),
         "draft.tmp": ("skipped", "ignored by rule *.tmp"),
-        "photo.jpg": ("skipped", "unsupported type"),
+        "song.mp3": ("skipped", "unsupported type"),
     }
     assert status["states"]["searchable"] == 2 and status["states"]["skipped"] == 2
     text = kenning("status", "--files", "--data-dir", str(data))

@@ -24,7 +24,7 @@ docs = main_window_tests.docs
 def test_health_view_filters_retries_and_excludes(
     qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama
 ) -> None:
-    (docs / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(2_000))
+    (docs / "song.mp3").write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + os.urandom(2_000))
     (docs / "draft.tmp").write_text("half-written")
     window = open_window(fake_ollama.url)
     window.indexing.add_folder(str(docs))
@@ -33,10 +33,10 @@ def test_health_view_filters_retries_and_excludes(
     view = open_health_view(window)
     qtbot.waitUntil(lambda: len(view.rows) == 8, timeout=30_000)  # 5 documents, LICENSES.md, 2 skipped
     states = {Path(row.path).name: row.state for row in view.rows}
-    assert states["photo.jpg"] is FileState.SKIPPED and states["curl-http-cookies.md"] is FileState.SEARCHABLE
+    assert states["song.mp3"] is FileState.SKIPPED and states["curl-http-cookies.md"] is FileState.SEARCHABLE
 
     view.state_filter.setCurrentIndex(view.state_filter.findData("skipped"))
-    assert sorted(Path(p).name for p in view.visible_paths()) == ["draft.tmp", "photo.jpg"]
+    assert sorted(Path(p).name for p in view.visible_paths()) == ["draft.tmp", "song.mp3"]
     assert "ignored by rule *.tmp" in [row.reason for row in view.rows]
     view.state_filter.setCurrentIndex(0)
     qtbot.keyClicks(view.search, "cookies")

@@ -23,7 +23,7 @@ def _folder(tmp_path: Path) -> Path:
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "notes.md").write_text("# Notes\n\nThe boiler is serviced every October by Hendrik.\n")
-    (folder / "holiday.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(4_000))
+    (folder / "song.mp3").write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + os.urandom(4_000))
     (folder / "big.txt").write_text("A long log line about pumps.\n" * 400)  # ~12 kB, over the 5 kB limit
     (folder / "draft.tmp").write_text("half-written")
     (folder / ".secret.md").write_text("hidden notes")
@@ -58,7 +58,7 @@ def test_every_file_gets_a_state_and_a_reason(health: Any) -> None:
 
     assert state("notes.md") == (FileState.SEARCHABLE, "")
     assert rows[str(folder / "notes.md")].chunks >= 1 and rows[str(folder / "notes.md")].loader == "markdown"
-    assert state("holiday.jpg") == (FileState.SKIPPED, "unsupported type")
+    assert state("song.mp3") == (FileState.SKIPPED, "unsupported type")
     assert state("big.txt") == (FileState.SKIPPED, "too big")
     assert state("draft.tmp") == (FileState.SKIPPED, "ignored by rule *.tmp")
     assert state(".secret.md") == (FileState.SKIPPED, "hidden")
@@ -75,7 +75,7 @@ def test_every_file_gets_a_state_and_a_reason(health: Any) -> None:
 def test_status_report_lists_files_with_counts_per_state(health: Any) -> None:
     folder, workspace = health
     document = workspace.status_report(files=True)
-    assert document["states"]["skipped"] == 5  # photo, too big, rule, hidden file, hidden folder
+    assert document["states"]["skipped"] == 5  # an mp3, too big, rule, hidden file, hidden folder
     assert document["states"]["partial"] == 2
     by_path = {row["path"]: row for row in document["file_rows"]}
     assert by_path[str(folder / "big.txt")] | {"modified": 0} == {
