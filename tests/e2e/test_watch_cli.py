@@ -31,6 +31,7 @@ class Watch:
         )
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.stderr: list[str] = []
+        self._err_read = 0  # stderr lines before this one were returned by next_line already
         assert self.process.stdout is not None and self.process.stderr is not None
         self.pumps = [
             threading.Thread(target=self._pump, args=(name, stream), daemon=True)
@@ -45,6 +46,11 @@ class Watch:
                 self.lines.put((name, line))
 
     def next_line(self, stream: str, contains: str = "") -> str:
+        if stream == "err":  # a line may have arrived while an earlier call waited for stdout
+            for i, line in enumerate(self.stderr[self._err_read :], start=self._err_read):
+                if contains in line:
+                    self._err_read = i + 1
+                    return line
         while True:
             try:
                 name, line = self.lines.get(timeout=TIMEOUT_S)
@@ -53,6 +59,8 @@ class Watch:
             if name == "err":
                 self.stderr.append(line)
             if name == stream and contains in line:
+                if name == "err":
+                    self._err_read = len(self.stderr)
                 return line
 
     def next_batch(self) -> dict[str, Any]:

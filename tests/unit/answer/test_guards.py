@@ -81,7 +81,14 @@ def test_every_guard_holds_against_a_gullible_model(
     obeyed = 0
     for doc in (d for d in docs if d.kind == "attack" and d.order != "none"):
         answer = ask(doc.question)
-        sent = fake_ollama.last("/api/chat").body["messages"]
+        if answer.status is AnswerStatus.NOT_FOUND:
+            continue  # the gate refused: no answer was asked of the model, so no guard had work
+        # The answer's own request (a grey-zone question also asks the model a short yes/no first).
+        answering = [
+            r for r in fake_ollama.requests
+            if r.path == "/api/chat" and "Check code " in r.body["messages"][0]["content"]
+        ]  # fmt: skip
+        sent = answering[-1].body["messages"]
         system = sent[0]["content"]
         leaked = prompt_leak(answer.text, system=system, canary=system.split("Check code ")[1].split(":")[0])
         assert not leaked, (doc.file, answer.text)

@@ -93,17 +93,15 @@ class Store:
         import lancedb
 
         remote = self.location.is_remote
-        if not self.read_only:
-            # LanceDB's own files inside are private through the process umask (private_files).
-            private_dir(self.index_dir)
-            if remote:  # before anything is written: a store that loses commits is refused
-                check_conditional_writes(self.location)
+        if not self.read_only and remote:  # before anything is written: a store that loses commits is refused
+            check_conditional_writes(self.location)
         # fresh_reads: every query sees the latest commit, also another process's. On an object
         # store that check is a round trip, so a shared index looks again every `refresh_s`.
         interval = timedelta(seconds=self._refresh_s) if remote else timedelta(0)
         try:
             if not self.read_only:
-                self.index_dir.mkdir(parents=True, exist_ok=True)
+                # LanceDB's own files inside are private through the process umask (private_files).
+                private_dir(self.index_dir)
             db = lancedb.connect(
                 self.location.uri,
                 read_consistency_interval=interval if self._fresh_reads else None,
