@@ -93,15 +93,21 @@ class SharedIndexesDialog(QDialog):
         layout.addWidget(buttons)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *, keep_message: bool = False) -> None:
+        """Read the indexes again; `keep_message`: the status line keeps what the last action said
+        (a publish or attach result must not flash by), unless an index has a problem."""
+
+        def listed(rows: Sequence[SharedIndexInfo]) -> None:
+            self._on_listed(rows, keep_message=keep_message)
+
         self._runner.submit(
             "list shared indexes",
             lambda _cancel: list(self._list()),
-            on_done=while_alive(self, self._on_listed),
+            on_done=while_alive(self, listed),
             on_error=while_alive(self, self._on_failed),
         )
 
-    def _on_listed(self, rows: Sequence[SharedIndexInfo]) -> None:
+    def _on_listed(self, rows: Sequence[SharedIndexInfo], *, keep_message: bool = False) -> None:
         self.table.setRowCount(len(rows))
         for n, info in enumerate(rows):
             for column, text in enumerate(_cells(info)):
@@ -111,7 +117,8 @@ class SharedIndexesDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         problems = [f"{r.name}: {r.problem}" for r in rows if r.problem]
-        self.status.setText(" ".join(problems) or f"{len(rows)} index(es) searched.")
+        if problems or not keep_message:
+            self.status.setText(" ".join(problems) or f"{len(rows)} index(es) searched.")
 
     def _on_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
@@ -145,7 +152,7 @@ class SharedIndexesDialog(QDialog):
             self.status.setText(str(message))
             if attached:
                 self.attached_changed.emit()
-            self.refresh()
+            self.refresh(keep_message=True)
 
         runner.submit(
             text,
