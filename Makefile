@@ -41,8 +41,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# One worker per core, at most 4 (each loads the embedding model); a test module stays on one
+# worker, so its module-scoped index is built once. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP) lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxprocesses=4 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_indexing.py

@@ -352,7 +352,9 @@ class Workspace:
         self.__dict__["embedder"] = embedder
 
     def close(self) -> None:
-        """Release network connections; the index needs no closing."""
-        client = self.__dict__.get("ollama")
-        if client is not None:
-            client.close()
+        """Release network connections (the answer model's and, with Ollama embeddings, the
+        embedder's); the index needs no closing."""
+        for name in ("ollama", "embedder"):
+            close = getattr(self.__dict__.get(name), "close", None)
+            if callable(close):
+                close()
