@@ -75,8 +75,8 @@ def test_the_switch_serves_the_openai_api_with_the_shown_token_and_off_stops_it(
 
     section.toggle.click()
     assert section.state.text().startswith("Starting")
-    qtbot.waitUntil(lambda: section.state.text().startswith(("Serving", "Failed")), timeout=START_MS)
-    assert section.state.text() == f"Serving at http://127.0.0.1:{port}/v1 and http://127.0.0.1:{port}/mcp"
+    qtbot.waitUntil(lambda: section.state.text().startswith(("● Serving", "Failed")), timeout=START_MS)
+    assert section.state.text() == f"● Serving at http://127.0.0.1:{port}/v1 and http://127.0.0.1:{port}/mcp"
     assert read_settings(paths.settings_file()).settings.service.enabled  # remembered for the next start
     assert (tmp_path / "data" / "logs").is_dir()  # the child works in the app's data dir
 

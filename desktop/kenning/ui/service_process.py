@@ -58,7 +58,7 @@ class ServiceState:
         return {
             "stopped": "Stopped",
             "starting": "Starting… (loading the embedding model)",
-            "serving": f"Serving at {self.openai_url} and {self.mcp_url}",
+            "serving": f"● Serving at {self.openai_url} and {self.mcp_url}",
             "stopping": "Stopping…",
         }.get(self.phase, f"Failed: {self.message}")
 

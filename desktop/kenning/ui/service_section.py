@@ -84,7 +84,7 @@ class ServiceSection(QGroupBox):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(about)
         form.addRow(self.toggle)
-        form.addRow("Port:", self.port)
+        form.addRow("Port:", self._row(self.port))
         form.addRow("State:", self.state)
         self.copy_openai = self._copy_button(self.openai_url, "Copy the OpenAI-compatible base URL")
         self.copy_mcp = self._copy_button(self.mcp_url, "Copy the MCP address")
@@ -119,7 +119,9 @@ class ServiceSection(QGroupBox):
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         for i, widget in enumerate(widgets):
-            row.addWidget(widget, 1 if i == 0 else 0)
+            row.addWidget(widget, 1 if i == 0 and isinstance(widget, QLineEdit) else 0)
+        if not isinstance(widgets[0], QLineEdit):
+            row.addStretch(1)
         return box
 
     # -- reacting --------------------------------------------------------------------------------

@@ -213,7 +213,7 @@ class SettingsDialog(QDialog):
         self.service_section = ServiceSection(self._service, port)
         self.editors[("service", "port")] = self.service_section.port_editor
         form.addRow(self.service_section)
-        heading = QLabel("For `kenning serve` on the command line:")
+        heading = QLabel("For the command line (kenning serve):")
         heading.setProperty("role", "muted")
         form.addRow(heading)
         return ("enabled", "port")
