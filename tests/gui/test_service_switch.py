@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backends.null
@@ -18,7 +19,9 @@ from kenning import paths
 from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
 from kenning.core.settings_file import read_settings, save_settings
+from kenning.ui.main_window import MainWindow
 from kenning.ui.service_process import ServiceController
+from kenning.ui.services import AppServices
 from kenning.ui.settings_dialog import SettingsDialog
 from kenning.ui.tasks import TaskRunner
 
@@ -106,3 +109,26 @@ def test_a_port_in_use_fails_with_the_reason_at_once_and_no_child(
         qtbot.waitUntil(lambda: section.state.text().startswith("Failed"))
     assert f"Port {port} on 127.0.0.1 is in use" in section.state.text()
     assert section.port.isEnabled()  # the user can pick another port and turn it on again
+
+
+def test_the_app_starts_the_service_when_the_setting_is_on_and_ends_it_when_it_closes(
+    qtbot: QtBot, tmp_path: Path, embedder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("PYTHONPATH", "PYTHON_KEYRING_BACKEND"):
+        monkeypatch.setenv(name, kenning_env()[name])
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.null.Keyring)
+    settings = Settings()
+    settings.service.enabled, settings.service.port = True, free_port()
+    settings.ollama.host = "http://127.0.0.1:9"  # no Ollama: the service searches all the same
+    window = MainWindow(AppServices(tmp_path / "data", settings, embedder=embedder))
+    qtbot.addWidget(window)
+    window.show()
+    window.services.start()
+    port = settings.service.port
+    status = window._status.service
+    qtbot.waitUntil(lambda: status.text().startswith(("● Service", "⚠")), timeout=START_MS)
+    assert status.isVisible() and status.text() == f"● Service at http://127.0.0.1:{port}/v1"
+    socket.create_connection(("127.0.0.1", port), timeout=10).close()
+
+    window.close()
+    assert refuses_connections(port)  # closing the window waited for the service to end
