@@ -273,5 +273,55 @@ def shared_indexes_only() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def service_only() -> None:
+    """Settings › Service with the service on (`render_screenshots.py service`): a real child serves."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from kenning.core.secrets import SecretStore
+    from kenning.ui.service_process import ServiceController
+    from kenning.ui.settings_dialog import SettingsDialog
+    from kenning.ui.tasks import TaskRunner
+
+    class MemoryKeyring(KeyringBackend):  # the shot never touches the user's keyring
+        priority = 1  # type: ignore[assignment]
+        values: dict[tuple[str, str], str] = {}  # noqa: RUF012
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.values.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.values[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.values.pop((service, username), None)
+
+    keyring.set_keyring(MemoryKeyring())
+    app = application()
+    apply_theme(app, "light")
+    work = Path(tempfile.mkdtemp(prefix="kenning-shots-"))
+    os.environ["KENNING_CONFIG_DIR"] = str(work / "config")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "desktop"), os.environ.get("PYTHONPATH", "")])
+    runner = TaskRunner(threads=2)
+    settings = Settings()
+    service = ServiceController(work / "data", SecretStore(), runner, lambda: settings)
+    dialog = SettingsDialog(settings, runner, secrets=SecretStore(), service=service)
+    try:
+        dialog.resize(760, 700)
+        dialog.tabs.setCurrentIndex(list(dialog._forms).index("service"))
+        dialog.show()
+        section = dialog.service_section
+        assert section is not None
+        section.toggle.click()
+        pump(app, lambda: service.state.phase in ("serving", "failed"), 180)
+        save(dialog, "19-settings-service")
+    finally:
+        service.shutdown()
+        dialog.close()
+        runner.shutdown(10_000)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    shared_indexes_only() if sys.argv[1:] == ["shared"] else main()
+    modes = {"shared": shared_indexes_only, "service": service_only}
+    modes.get(sys.argv[1] if sys.argv[1:] else "", main)()

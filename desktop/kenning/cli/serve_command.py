@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import sys
+import threading
 
 from kenning.cli.context import apply_model_options, open_workspace
 from kenning.cli.output import emit_json, say
 
+# Set by the desktop app for the service it starts: stop when stdin closes, which the system does
+# when the app ends in any way (quit, crash, killed), so the service never outlives it.
+STOP_WITH_PARENT_ENV = "KENNING_STOP_WITH_PARENT"
+
+
+def _stop_when_stdin_closes() -> None:
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass  # the app writes nothing; anything it did is ignored
+        except (OSError, ValueError):
+            pass
+        # Handled by the server as Ctrl-C would be (a clean stop); before it runs, ends the process.
+        signal.raise_signal(signal.SIGTERM)
+
+    threading.Thread(target=watch, name="stop with the app", daemon=True).start()
+
 
 def run(args: argparse.Namespace) -> int:
+    if os.environ.get(STOP_WITH_PARENT_ENV) == "1":
+        _stop_when_stdin_closes()
     from kenning.serve.auth import check_exposure, resolve_token
     from kenning.serve.documents import DocumentService
     from kenning.serve.http_server import Address, serve

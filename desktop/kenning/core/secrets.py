@@ -95,6 +95,12 @@ class SecretStore:
             log.log(level, "system keyring unavailable (%s): secrets are kept for this session only", reason)
 
 
+# The access token of `kenning serve` (and of the service the app starts): the keyring entry, and
+# the variable that beats it (how the app hands the token to the service it starts).
+SERVICE_TOKEN_SECRET = "service-api-token"
+SERVICE_TOKEN_ENV = "KENNING_API_TOKEN"
+
+
 def object_store_secret_name(access_key_id: str) -> str:
     """The keyring entry holding the secret access key of an object-store access key id."""
     return f"object-store-secret:{access_key_id}"

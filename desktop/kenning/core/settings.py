@@ -168,8 +168,8 @@ class AnswerSettings:
 class ServiceSettings:
     enabled: bool = _describe(
         False,
-        "Serve your documents to other tools while the desktop app runs (reserved: the app does not "
-        "start the service yet; run `kenning serve`).",
+        "Serve your documents to other tools while the desktop app runs: the OpenAI-style API and MCP "
+        "on 127.0.0.1 at the port below, with an access token (Settings › Service).",
     )
     host: str = _describe(
         "127.0.0.1", "Address to listen on; any other than this computer needs an access token."

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kenning.core.errors import UsageError
-from kenning.core.secrets import SecretStore
+from kenning.core.secrets import SERVICE_TOKEN_ENV, SERVICE_TOKEN_SECRET, SecretStore
 
-TOKEN_ENV = "KENNING_API_TOKEN"
-TOKEN_SECRET = "service-api-token"
+TOKEN_ENV = SERVICE_TOKEN_ENV
+TOKEN_SECRET = SERVICE_TOKEN_SECRET
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from kenning.core.settings import OllamaSettings, Settings
 from kenning.ui.model_pull import ClientFactory
 
 if TYPE_CHECKING:
+    from kenning.ui.service_process import ServiceController
     from kenning.ui.services import AppServices
 
 # Hands settings that shape the index to the main window (a rebuild, or a restart of the watcher).
@@ -68,7 +69,10 @@ def open_models_dialog(window: QWidget, services: AppServices, on_index_settings
 
 
 def open_settings_dialog(
-    window: QWidget, services: AppServices, on_index_settings: IndexSettingsSink
+    window: QWidget,
+    services: AppServices,
+    on_index_settings: IndexSettingsSink,
+    service: ServiceController | None = None,
 ) -> None:
     from kenning.ui.settings_dialog import SettingsDialog
 
@@ -80,6 +84,7 @@ def open_settings_dialog(
         data_dir=services.data_dir,
         read_engine=services.read_engine,
         measure_engine=services.measure_engine,
+        service=service,
     )
     dialog.settings_changed.connect(lambda settings: apply_settings(services, on_index_settings, settings))
     _show(dialog)

@@ -35,6 +35,7 @@ from kenning.ui.inspector_panel import InspectorPanel
 from kenning.ui.lazy_views import LazyViews
 from kenning.ui.reindex_flow import ReindexFlow
 from kenning.ui.search_view import SearchView
+from kenning.ui.service_process import ServiceController
 from kenning.ui.services import AppServices, OllamaState
 from kenning.ui.sources_panel import SourcesPanel
 from kenning.ui.status_bar import KenningStatusBar
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.indexing = IndexingController(services, self)
         self.chat = ChatController(services, self)
         self.reindex = ReindexFlow(services, self)
+        self.service = ServiceController.for_app(services, self)
         self._retrieved: tuple[Hit, ...] = ()
         self._shown_turn: int | None = None
         self.stopped_cleanly: bool | None = None  # set on close: every worker stopped in time
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
         self.reindex.swapped.connect(self._on_rebuilt)
         self._status.cancel_rebuild.connect(self.reindex.cancel)
         s.ollama_changed.connect(self._on_ollama)
+        self.service.state_changed.connect(self._status.show_service)
         self._status.how_to_start.connect(self._on_how_to_start)
         ix.folders_changed.connect(self._on_folders)
         ix.progress.connect(self._on_progress)
@@ -370,7 +373,7 @@ class MainWindow(QMainWindow):
     def _on_settings(self) -> None:
         from kenning.ui.dialog_launcher import open_settings_dialog
 
-        open_settings_dialog(self, self.services, self.apply_index_settings)
+        open_settings_dialog(self, self.services, self.apply_index_settings, self.service)
 
     def _on_shared_indexes(self) -> None:
         from kenning.ui.dialog_launcher import open_shared_indexes_dialog
@@ -386,6 +389,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         save_geometry(self)
         self.hide()
+        self.service.shutdown()  # the service for other tools ends with the app
         self.indexing.stop()
         self.chat.stop()
         self.reindex.cancel()

@@ -45,6 +45,7 @@ class SearchView(QWidget):
         self.results = SourceCardList(self, empty_text="Type a query and press Enter.")
         self.viewer = SourceViewer(services.readers, self, ocr_dir=paths.ocr_dir(services.data_dir))
         self.results.chosen.connect(self._on_chosen)
+        self.results.open_requested.connect(self.viewer.open_outside)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(button)

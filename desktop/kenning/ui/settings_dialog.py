@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -43,6 +44,10 @@ from kenning.ui.prices_table import PricesTable
 from kenning.ui.settings_fields import ChoiceEditor, FieldEditor, editor_for, field_label
 from kenning.ui.settings_io import SettingsExtras, load_extras, save_all
 from kenning.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from kenning.ui.service_process import ServiceController
+    from kenning.ui.service_section import ServiceSection
 
 SECTION_TITLES = {
     "index": "Indexing",
@@ -78,8 +83,11 @@ class SettingsDialog(QDialog):
         data_dir: Path | None = None,
         read_engine: ReadCalibration | None = None,
         measure_engine: MeasureEngines | None = None,
+        service: ServiceController | None = None,
     ) -> None:
         super().__init__(parent)
+        self._service = service
+        self.service_section: ServiceSection | None = None
         self.engine_row: EngineRow | None = None
         self._engine_calls = (read_engine, measure_engine)
         self.setWindowTitle("Settings")
@@ -173,7 +181,12 @@ class SettingsDialog(QDialog):
             ("answer", "reference_model"): [],
             ("answer", "flagged_passages"): list(FLAGGED_PASSAGES),
         }
+        skipped: tuple[str, ...] = ()
+        if name == "service" and self._service is not None:
+            skipped = self._add_service_section(form, self._settings.service.port)
         for f in dataclasses.fields(values):  # type: ignore[arg-type]
+            if f.name in skipped:
+                continue
             editor = editor_for(type(values), f, choices.get((name, f.name)))
             editor.set_value(getattr(values, f.name))
             self.editors[(name, f.name)] = editor
@@ -191,6 +204,19 @@ class SettingsDialog(QDialog):
             form.addRow("", self.engine_row)
         self._forms[name] = form
         self._add_page(form, SECTION_TITLES.get(name, name.capitalize()))
+
+    def _add_service_section(self, form: QFormLayout, port: int) -> tuple[str, ...]:
+        """The app's own service (switch, port, addresses, token); the fields it covers."""
+        from kenning.ui.service_section import ServiceSection
+
+        assert self._service is not None
+        self.service_section = ServiceSection(self._service, port)
+        self.editors[("service", "port")] = self.service_section.port_editor
+        form.addRow(self.service_section)
+        heading = QLabel("For the command line (kenning serve):")
+        heading.setProperty("role", "muted")
+        form.addRow(heading)
+        return ("enabled", "port")
 
     def _add_page(self, content: QFormLayout | QVBoxLayout, title: str, *, fill: bool = False) -> None:
         """A tab whose rows keep their natural height, scrolling when the window is small."""
@@ -256,6 +282,8 @@ class SettingsDialog(QDialog):
         new = copy.deepcopy(self._settings)
         for (section, name), editor in self.editors.items():
             setattr(getattr(new, section), name, editor.value())
+        if self.service_section is not None:  # the switch acts (and is saved) at once: keep it
+            new.service.enabled = self.service_section.toggle.isChecked()
         return new
 
     def _on_ok_clicked(self) -> None:

@@ -77,11 +77,13 @@ class SourceCard(QFrame):
     chosen(int): the card was clicked; carries its source number.
     scope_requested(str): "Ask only this document" was pressed; carries the file's path.
     summary_requested(str): "Summarise" was pressed; carries the file's path.
+    open_requested(Hit, bool): "Open" (False) or "Show in folder" (True) was pressed.
     """
 
     chosen = Signal(int)
     scope_requested = Signal(str)
     summary_requested = Signal(str)
+    open_requested = Signal(object, bool)
 
     def __init__(self, n: int, hit: Hit, query: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,9 +116,9 @@ class SourceCard(QFrame):
         scores = QLabel(scores_text(hit), self)
         scores.setProperty("role", "muted")
         open_button = QPushButton("Open", self)
-        open_button.clicked.connect(lambda: open_file(hit.path))
+        open_button.clicked.connect(lambda: self.open_requested.emit(hit, False))
         reveal_button = QPushButton("Show in folder", self)
-        reveal_button.clicked.connect(lambda: show_in_folder(hit.path))
+        reveal_button.clicked.connect(lambda: self.open_requested.emit(hit, True))
         only_button = QPushButton("Ask only this document", self)
         only_button.setToolTip("Limit the next questions (and searches) to this file")
         only_button.clicked.connect(lambda: self.scope_requested.emit(hit.path))
@@ -159,11 +161,14 @@ class SourceCardList(QScrollArea):
     chosen(int): a card was clicked (source number).
     scope_requested(str): a card's "Ask only this document" was pressed (the file's path).
     summary_requested(str): a card's "Summarise" was pressed (the file's path).
+    open_requested(Hit, bool): a card's "Open" (False) or "Show in folder" (True) was pressed; the
+        owner checks on a worker that the file is reachable before opening it (SourceViewer).
     """
 
     chosen = Signal(int)
     scope_requested = Signal(str)
     summary_requested = Signal(str)
+    open_requested = Signal(object, bool)
 
     def __init__(self, parent: QWidget | None = None, *, empty_text: str = "No sources yet.") -> None:
         super().__init__(parent)
@@ -192,6 +197,7 @@ class SourceCardList(QScrollArea):
             card.chosen.connect(self._on_chosen)
             card.scope_requested.connect(self.scope_requested)
             card.summary_requested.connect(self.summary_requested)
+            card.open_requested.connect(self.open_requested)
             self._layout.insertWidget(self._layout.count() - 1, card)
             self.cards.append(card)
 

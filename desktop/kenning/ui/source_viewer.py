@@ -8,8 +8,16 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QImage,
+    QPainter,
+    QPixmap,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
@@ -21,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from kenning.core.domain.documents import Hit
 from kenning.core.ingest.page_render import is_image
+from kenning.ui.source_access import check_reachable
 from kenning.ui.tasks import TaskHandle, TaskRunner
 
 HIGHLIGHT = QColor(255, 214, 0, 90)
@@ -38,6 +47,7 @@ def _read_text(hit: Hit) -> _TextView:
 
     from kenning.core.ingest.loaders import load_document
 
+    check_reachable(hit)
     document = load_document(hit.path, Path(hit.path).read_bytes())
     text = document.text
     start, end = hit.start, hit.end
@@ -102,6 +112,7 @@ class SourceViewer(QWidget):
                 from kenning.core.ingest.ocr.word_boxes import WordBoxStore
                 from kenning.core.ingest.page_render import render_page
 
+                check_reachable(hit)
                 boxes = WordBoxStore(ocr_dir) if ocr_dir is not None else None
                 probe = render_page(hit.path, hit.page or 1, "", scale=0.25)
                 scale = width / (probe.width / 0.25)
@@ -121,6 +132,23 @@ class SourceViewer(QWidget):
                 on_done=lambda view: self._on_text(hit, view) if request == self._request else None,
                 on_error=self._on_failed,
             )
+
+    def open_outside(self, hit: Hit, folder: bool = False) -> None:
+        """Open the file (or its folder) in the system's app once a worker found it reachable; else
+        say here why it cannot open (a shared index's path this computer does not reach)."""
+        self._runner.submit(
+            "open source",
+            lambda cancel: check_reachable(hit, folder=folder),
+            on_done=self._on_reachable,
+            on_error=self._on_open_failed,
+        )
+
+    def _on_reachable(self, path: str) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        self.clear()
+        self._on_failed(exc)
 
     def _on_page(self, hit: Hit, page: object) -> None:
         from kenning.core.ingest.page_render import RenderedPage

@@ -22,6 +22,7 @@ class SourcesPanel(QWidget):
         self.cards = SourceCardList(self, empty_text="Sources of an answer appear here.")
         self.viewer = SourceViewer(runner, self, ocr_dir=ocr_dir)
         self.cards.chosen.connect(self._on_chosen)
+        self.cards.open_requested.connect(self.viewer.open_outside)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.cards)
         splitter.addWidget(self.viewer)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 from kenning.core.domain.documents import WatchStatus
 from kenning.ui.formatting import format_eta
 from kenning.ui.indexing import FolderView, IndexProgress
+from kenning.ui.service_process import ServiceState
 from kenning.ui.services import OllamaState
 
 
@@ -46,6 +47,9 @@ class KenningStatusBar(QStatusBar):
         self.addWidget(self.sync_retry)
         self.addWidget(self.rebuild)
         self.addWidget(self.rebuild_cancel)
+        self.service = QLabel(self)
+        self.service.hide()
+        self.addPermanentWidget(self.service)
         self.addPermanentWidget(self.index)
         self.addPermanentWidget(self.ollama)
 
@@ -59,6 +63,18 @@ class KenningStatusBar(QStatusBar):
         else:
             self.ollama.setText("○ Ollama not running — search-only mode · <a href='#start'>How to start</a>")
             self.ollama.setToolTip(state.message or state.host)
+
+    def show_service(self, state: ServiceState) -> None:
+        """The service for other tools, while it is on (Settings › Service turns it on and off)."""
+        short = {
+            "starting": "Service: starting…",
+            "serving": f"● Service at {state.openai_url}",
+            "stopping": "Service: stopping…",
+            "failed": "⚠ Service failed",
+        }
+        self.service.setVisible(state.phase in short)
+        self.service.setText(short.get(state.phase, ""))
+        self.service.setToolTip(state.describe())
 
     def show_folders(self, views: Sequence[FolderView]) -> None:
         files = sum(v.stats.indexed for v in views if v.stats)
