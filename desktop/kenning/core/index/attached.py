@@ -18,6 +18,7 @@ from pathlib import Path
 from kenning.core.errors import IndexIncompatible, UsageError
 from kenning.core.index.location import Credentials, IndexLocation, location_for
 from kenning.core.index.store import Store
+from kenning.core.private_files import private_dir, private_file
 
 OWN_INDEX = "own"  # the name hits from the user's own index carry
 
@@ -38,8 +39,9 @@ def load_attached(path: Path) -> list[Attached]:
 
 def _save(path: Path, entries: list[Attached]) -> None:
     temporary = path.with_suffix(".tmp")
+    private_dir(path.parent)  # a data dir not made yet (a script's first `attach`)
     temporary.write_text(json.dumps([asdict(e) for e in entries], indent=2), encoding="utf-8")
-    os.replace(temporary, path)  # a crash leaves the old list or the new one
+    os.replace(private_file(temporary), path)  # a crash leaves the old list or the new one
 
 
 def default_name(uri: str) -> str:
