@@ -38,7 +38,13 @@ from kenning.core.evaluate.metrics import QuestionResult
 from kenning.core.evaluate.pre_swap import remember_test_set
 from kenning.core.evaluate.run_store import list_runs, load_run, save_run
 from kenning.core.evaluate.runner import EvalProgress, EvalReport, run_eval
-from kenning.core.evaluate.set_append import AddedRow, append_row, current_test_set, read_rows
+from kenning.core.evaluate.set_append import (
+    DEFAULT_SET,
+    AddedRow,
+    append_row,
+    current_test_set,
+    read_rows,
+)
 from kenning.core.evaluate.test_set import load_test_set
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
@@ -164,7 +170,9 @@ class EvaluateView(QWidget):
         )
 
     def open_new_question(self) -> NewQuestionDialog:
-        dialog = NewQuestionDialog(self._services, self)
+        # No set shown yet (the tab read none): the first add makes the default one.
+        target = self.test_set or self._services.data_dir / "evals" / DEFAULT_SET
+        dialog = NewQuestionDialog(self._services, str(target), self)
         dialog.submitted.connect(self._add_question)
         dialog.open()
         return dialog
@@ -327,7 +335,8 @@ def _set_row_texts(row: dict[str, Any]) -> list[str]:
     sources = row.get("sources") or []
     names = [Path(str(s)).name for s in (sources if isinstance(sources, list) else [sources])]
     page = row.get("page")
-    where = ", ".join(names) + (f" p.{page}" if isinstance(page, int) and names else "")
+    pages = [str(p) for p in (page if isinstance(page, list) else [page]) if isinstance(p, int)]
+    where = ", ".join(names) + (f" p.{', '.join(pages)}" if pages and names else "")
     return [str(row.get("question", "")), where or "(not in the documents)", "—", "not run", ""]
 
 

@@ -36,7 +36,8 @@ from kenning.ui.services import AppServices
 class NewQuestionDialog(QDialog):
     submitted = Signal(object)
 
-    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, target: str, parent: QWidget | None = None) -> None:
+        """`target`: the test set the question goes into, as the user should read it."""
         super().__init__(parent)
         self.setWindowTitle("New test question — Kenning")
         self.setMinimumWidth(560)
@@ -67,7 +68,11 @@ class NewQuestionDialog(QDialog):
         form.addRow("Page", self.page)
         form.addRow("Evidence", self.evidence)
         form.addRow("", self.unanswerable)
+        where = QLabel(f"The question goes into the test set {target}.")
+        where.setProperty("role", "muted")
+        where.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(where)
         layout.addWidget(self.error)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -58,7 +58,8 @@ class TestSetAdder(QObject):
     def _on_added(self, result: AddedRow) -> None:
         row = result.row
         if result.added:
-            message = f"Added to the test set {result.path} as {row['id']} ({result.questions} questions)."
+            count = f"{result.questions} question{'s' if result.questions != 1 else ''}"
+            message = f"Added to the test set {result.path} as {row['id']} ({count} in it now)."
         else:
             message = f"Already in the test set {result.path} as {row['id']}: not added again."
         self._panel.mark_added(str(row["question"]), result.path.name, message)

@@ -50,9 +50,9 @@ def _add_set_link(answer: Answer, turn: int, added_to: str | None) -> str:
     if added_to is not None:
         return f"✓ in test set {escape(added_to)}"
     if answer.status is AnswerStatus.NOT_FOUND:
-        return f"[＋ Add to test set as unanswerable]({add_set_url(turn)})"
+        return f"[+ Add to test set as unanswerable]({add_set_url(turn)})"
     if answer.sources and (answer.citations or answer.status is AnswerStatus.EXTRACTIVE):
-        return f"[＋ Add to test set]({add_set_url(turn)})"
+        return f"[+ Add to test set]({add_set_url(turn)})"
     return ""
 
 
