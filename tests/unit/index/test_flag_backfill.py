@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from kenning.core.domain.documents import SyncFinished, SyncReport
-from kenning.core.index.flag_backfill import META_KEY
+from kenning.core.domain.documents import FileDone, SyncFinished, SyncReport
+from kenning.core.index.flag_backfill import META_KEY, PHASE
 from kenning.core.index.schema import FLAGS, META
 
 pytestmark = pytest.mark.slow
@@ -25,9 +25,11 @@ CLEAN = (
 RECIPE = "# Bread\n\nMix flour, water, salt and yeast; let the dough rise for two hours before baking.\n"
 
 
-def _sync(workspace: Any, folder: Path) -> SyncReport:
+def _sync(workspace: Any, folder: Path, progress: list[FileDone] | None = None) -> SyncReport:
     events = list(workspace.indexer.sync([str(folder)]))
     assert isinstance(events[-1], SyncFinished)
+    if progress is not None:
+        progress.extend(e for e in events if isinstance(e, FileDone) and e.phase == PHASE)
     report: SyncReport = events[-1].report
     return report
 
@@ -56,7 +58,9 @@ def test_an_old_index_is_scanned_once_on_sync_and_only_the_planted_file_is_flagg
     store.table(META).delete(f"key = '{META_KEY}'")
     assert _flagged_files(workspace) == set() and META_KEY not in store.meta()
 
-    old = _sync(workspace, folder)
+    progress: list[FileDone] = []
+    old = _sync(workspace, folder, progress)
+    assert [(p.done, p.total) for p in progress] == [(3, 3)]  # the sync's output shows the scan
     assert old.indexed == 0 and old.chunks_embedded == 0  # nothing read or embedded again
     assert old.flags_scanned == store.count_chunks() and old.flags_found == 1
     assert _flagged_files(workspace) == {"report.md"}  # the guide about prompts stays clean

@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
-from kenning.core.domain.documents import FileDone, SyncFinished, SyncStarted
+from kenning.core.domain.documents import FileDone, Outcome, SyncFinished, SyncStarted
 from kenning.core.index.filters import batched, sql_in
 from kenning.core.index.schema import flag_rows
 from kenning.core.index.store import Store
@@ -26,7 +26,8 @@ from kenning.core.ingest.injection import SCAN_VERSION
 log = logging.getLogger(__name__)
 
 META_KEY = "injection_scan"
-FILES_PER_BATCH = 200  # bounds the text held at once: a few thousand chunks
+FILES_PER_BATCH = 100  # bounds the text held at once (a few thousand chunks); one progress step
+PHASE = "injection scan"  # the `phase` of its progress events
 
 IndexEvent = SyncStarted | FileDone | SyncFinished
 
@@ -38,12 +39,15 @@ class FlagScan:
     seconds: float = 0.0
 
 
-def scan_unscanned(store: Store, cancel: threading.Event | None = None) -> FlagScan:
-    """Scan every chunk of an index not yet scanned with this scan version; record the version."""
+def scan_unscanned(
+    store: Store, cancel: threading.Event | None = None
+) -> Generator[FileDone, None, FlagScan]:
+    """Scan every chunk of an index not yet scanned with this scan version; record the version.
+    Yields progress after each batch of files (`phase` "injection scan", files done of all)."""
     if store.read_only or store.meta().get(META_KEY) == SCAN_VERSION:
         return FlagScan()
     started = time.perf_counter()
-    chunks = flagged = 0
+    chunks = flagged = done = 0
     table = store.chunks_table
     if table is not None:
         paths = sorted(set(table.search().select(["path"]).limit(None).to_arrow().column("path").to_pylist()))
@@ -56,6 +60,8 @@ def scan_unscanned(store: Store, cancel: threading.Event | None = None) -> FlagS
             store.replace_flags(part, flags)
             chunks += len(found)
             flagged += len(flags)
+            done += len(part)
+            yield FileDone(part[-1], Outcome.UNCHANGED, done=done, total=len(paths), phase=PHASE)
     store.set_meta({META_KEY: SCAN_VERSION})
     scan = FlagScan(chunks, flagged, time.perf_counter() - started)
     if chunks:
@@ -67,9 +73,10 @@ def with_flag_scan(
     store: Store, cancel: threading.Event | None, events: Iterator[IndexEvent]
 ) -> Iterator[IndexEvent]:
     """`events` (a sync's), after the one-time scan; the sync's report counts what it scanned."""
-    scan = scan_unscanned(store, cancel)
+    scan = yield from scan_unscanned(store, cancel)
     for event in events:
         if isinstance(event, SyncFinished):
             event.report.flags_scanned = scan.chunks
             event.report.flags_found = scan.flagged
+            event.report.seconds += scan.seconds
         yield event
