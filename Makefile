@@ -34,6 +34,7 @@ run: $(STAMP)
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python tests/screenshots/render_screenshots.py
 	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python tests/screenshots/render_feedback_screenshots.py
+	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python tests/screenshots/render_test_set_screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check desktop tests

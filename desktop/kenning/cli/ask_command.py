@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from kenning.cli.add_to_set import add_answer, added_ok, say_added
 from kenning.cli.context import apply_model_options, open_workspace
 from kenning.cli.output import emit_json, say
 from kenning.cli.scope_options import scope_from_args
@@ -65,17 +67,27 @@ def run(args: argparse.Namespace) -> int:
     apply_model_options(workspace, args)
     answerer = workspace.answerer(use_model=not args.no_llm)
     scope = scope_from_args(args)
+    if args.unanswerable and not args.add_to_set:
+        raise UsageError("--unanswerable goes with --add-to-set SET.jsonl.")
+    test_set = Path(args.add_to_set) if args.add_to_set else None
     if args.from_file:
         for question in read_lines(args.from_file):
-            emit_json(answer_json(_answer_or_error(answerer, question, scope)), line=True)
+            line = answer_json(answer := _answer_or_error(answerer, question, scope))
+            if test_set is not None:
+                line["added_to_set"] = add_answer(workspace, answer, test_set, unanswerable=args.unanswerable)
+            emit_json(line, line=True)
         return 0
     stream = not args.json and sys.stdout.isatty()
     answer = _ask(answerer, args.question, stream_to_terminal=stream, scope=scope)
+    added = add_answer(workspace, answer, test_set, unanswerable=args.unanswerable) if test_set else None
     if args.json:
-        emit_json(answer_json(answer))
+        emit_json(answer_json(answer) | ({"added_to_set": added} if added is not None else {}))
     else:
         print_answer(answer, streamed=stream)
-    return 0 if answer.status.value != "error" else 1
+        if added is not None:
+            say_added(added)
+    failed = answer.status.value == "error" or (added is not None and not added_ok(added))
+    return 1 if failed else 0
 
 
 def _answer_or_error(answerer: Answerer, question: str, scope: Scope | None) -> Answer:

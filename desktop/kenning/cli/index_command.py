@@ -29,6 +29,8 @@ def report_json(report: SyncReport) -> dict[str, Any]:
         "chunks_added": report.chunks_added,
         "chunks_embedded": report.chunks_embedded,
         "chunks_reused": report.chunks_reused,
+        "flags_scanned": report.flags_scanned,
+        "flags_found": report.flags_found,
         "seconds": round(report.seconds, 3),
         "embed_seconds": round(report.embed_seconds, 3),
         "model_load_seconds": round(report.model_load_seconds, 3),
@@ -127,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
             f"{report.skipped_unsupported} of unsupported types "
             f"in {report.seconds:.1f} s ({report.chunks_added} chunks, {report.chunks_embedded} embedded)"
         )
+        if report.flags_scanned:
+            say(
+                f"{report.flags_scanned} passages indexed before the injection check were scanned once: "
+                f"{report.flags_found} flagged"
+            )
         for issue in report.errors + report.skipped:
             say(f"  {issue.path}: {issue.reason}")
     return 0

@@ -79,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--from", dest="from_file", metavar="FILE", help="one question per line ('-' for stdin)")
     add_model_options(ask)
     ask.add_argument("--no-llm", action="store_true", help="answer from the passages alone, without a model")
+    ask.add_argument("--add-to-set", metavar="SET.jsonl", help="add the question and its sources to SET")
+    ask.add_argument("--unanswerable", action="store_true", help="with --add-to-set: the documents lack it")
     add_scope_options(ask)
     add_common_options(ask)
 

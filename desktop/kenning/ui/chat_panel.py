@@ -8,19 +8,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from kenning.core.domain.answers import Answer
+from kenning.core.domain.answers import Answer, AnswerStatus
 from kenning.core.domain.documents import Hit
 from kenning.ui.error_text import UserMessage
 from kenning.ui.question_box import QuestionBox
 from kenning.ui.scope_bar import ScopeBar
 from kenning.ui.transcript_markdown import (
     PendingTurn,
+    parse_add_set_url,
     parse_cite_url,
     parse_rate_url,
     transcript_markdown,
@@ -35,17 +37,21 @@ class ChatPanel(QWidget):
     stop(): the user pressed Stop or Esc.
     citation_clicked(int, int): turn index and source number of a clicked `[n]`.
     rated(str, int, str): answer id, 1 (👍) or -1 (👎), and the reason given (may be empty).
+    add_to_set(Answer, bool): keep this answer's question in the test set; True: as unanswerable
+        (a not-found answer the user confirmed the documents do not hold).
     """
 
     ask = Signal(str)
     stop = Signal()
     citation_clicked = Signal(int, int)
     rated = Signal(str, int, str)
+    add_to_set = Signal(object, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._answers: list[Answer] = []
         self.ratings: dict[str, int] = {}  # answer id -> 1 / -1, as shown under each answer
+        self.in_sets: dict[str, str] = {}  # question -> the test set (file name) it was added to
         self._pending: PendingTurn | None = None
         self._render_timer = QTimer(self, singleShot=True, interval=RENDER_EVERY_MS)
         self._render_timer.timeout.connect(self._render)
@@ -135,8 +141,7 @@ class ChatPanel(QWidget):
 
     def show_problem(self, message: UserMessage) -> None:
         self._pending = None
-        self.notice.setText(f"⚠ {message}")
-        self.notice.show()
+        self._show_notice(f"⚠ {message}", "warning")
         self._render()
 
     def set_busy(self, busy: bool) -> None:
@@ -161,7 +166,8 @@ class ChatPanel(QWidget):
     def _render(self) -> None:
         bar = self.transcript.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 4
-        self.transcript.setMarkdown(transcript_markdown(self._answers, self._pending, self.ratings))
+        markdown = transcript_markdown(self._answers, self._pending, self.ratings, self.in_sets)
+        self.transcript.setMarkdown(markdown)
         if at_bottom or self._pending is not None:
             bar.setValue(bar.maximum())
 
@@ -177,6 +183,44 @@ class ChatPanel(QWidget):
         rating = parse_rate_url(url.toString())
         if rating is not None and 0 <= rating[0] < len(self._answers):
             self._on_rate(self._answers[rating[0]].trace.id, rating[1])
+        turn = parse_add_set_url(url.toString())
+        if turn is not None and 0 <= turn < len(self._answers):
+            self._on_add_to_set(self._answers[turn])
+
+    def _on_add_to_set(self, answer: Answer) -> None:
+        if answer.status is not AnswerStatus.NOT_FOUND:
+            self.add_to_set.emit(answer, False)
+            return
+        box = self.confirm_unanswerable = QMessageBox(  # the gate may be wrong: only the user knows
+            QMessageBox.Icon.Question,
+            "Add as unanswerable? — Kenning",
+            "Do your documents really not hold the answer to this question?\n\n"
+            f"“{answer.question}”\n\nIt will be kept in your test set as a question Kenning should refuse.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText("Add as unanswerable")
+
+        def closed(_: int) -> None:
+            if box.clickedButton() is yes:
+                self.add_to_set.emit(answer, True)
+
+        box.finished.connect(closed)
+        box.open()
+
+    def mark_added(self, question: str, test_set: str, message: str) -> None:
+        """The question is in the test set `test_set` (a file name) now; `message` says where."""
+        self.in_sets[question.strip()] = test_set
+        self._show_notice(message, "muted")
+        self._render()
+
+    def _show_notice(self, text: str, role: str) -> None:
+        self.notice.setProperty("role", role)
+        self.notice.style().unpolish(self.notice)  # the style sheet reads the role again
+        self.notice.style().polish(self.notice)
+        self.notice.setText(text)
+        self.notice.show()
 
     def _on_rate(self, answer_id: str, rating: int) -> None:
         self.ratings[answer_id] = rating

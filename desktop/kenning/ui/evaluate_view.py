@@ -1,9 +1,11 @@
 """The Evaluate tab: run a test set against the index in the background, read its figures and the
-per-question table, click a row for its passages, and compare with earlier runs.
+per-question table, click a row for its passages, and compare with earlier runs. Before a run the
+table lists the set's questions; "New question…" adds one written by hand.
 
 Signals:
     finished(object): a run ended (its `EvalReport`), after its figures are on screen.
     runs_loaded(): the list of saved runs (and the chart over them) was read again.
+    set_loaded(): the test set's questions were read (again) and listed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,11 +38,19 @@ from kenning.core.evaluate.metrics import QuestionResult
 from kenning.core.evaluate.pre_swap import remember_test_set
 from kenning.core.evaluate.run_store import list_runs, load_run, save_run
 from kenning.core.evaluate.runner import EvalProgress, EvalReport, run_eval
+from kenning.core.evaluate.set_append import (
+    DEFAULT_SET,
+    AddedRow,
+    append_row,
+    current_test_set,
+    read_rows,
+)
 from kenning.core.evaluate.test_set import load_test_set
 from kenning.ui.alive import while_alive
 from kenning.ui.banner import ErrorBanner
 from kenning.ui.charts import TimeSeriesChart
 from kenning.ui.evaluate_details import comparison_html, question_html
+from kenning.ui.new_question_dialog import NewQuestionDialog
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle
 
@@ -54,6 +65,7 @@ COLUMNS = ("Question", "Expected source", "Rank", "Gate", "Answer")
 class EvaluateView(QWidget):
     finished = Signal(object)
     runs_loaded = Signal()
+    set_loaded = Signal()
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,11 +74,14 @@ class EvaluateView(QWidget):
         self.test_set: Path | None = None
         self.report: EvalReport | None = None
         self.runs: list[Path] = []
+        self.set_questions: list[str] = []  # the chosen set's questions, as last read
         self._loaded: list[dict[str, Any]] = []
         self.error = ErrorBanner(self)
         self.set_label = QLabel("No test set chosen: pick a questions.jsonl file.")
         self.set_label.setWordWrap(True)
         self.choose = QPushButton("Choose test set…")
+        self.new_question = QPushButton("New question…")
+        self.new_question.setToolTip("Write a question and pick the file that answers it")
         self.use_model = QCheckBox("Answer with the model (slower; checks citations)")
         self.run_button = QPushButton("Run")
         self.run_button.setEnabled(False)
@@ -90,6 +105,7 @@ class EvaluateView(QWidget):
         self.chart.setMinimumHeight(150)
         self._layout()
         self.choose.clicked.connect(self._on_choose)
+        self.new_question.clicked.connect(self.open_new_question)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self.table.currentCellChanged.connect(lambda row, *_: self._on_row(row))
@@ -97,7 +113,7 @@ class EvaluateView(QWidget):
 
     def _layout(self) -> None:
         controls = QHBoxLayout()
-        for widget in (self.choose, self.use_model, self.run_button, self.cancel_button):
+        for widget in (self.choose, self.new_question, self.use_model, self.run_button, self.cancel_button):
             controls.addWidget(widget)
         controls.addStretch(1)
         grid = QGridLayout()
@@ -134,6 +150,61 @@ class EvaluateView(QWidget):
         self.test_set = path
         self.set_label.setText(f"Test set: {path}")
         self.run_button.setEnabled(True)
+        self.reload_set(remember=True)
+
+    def reload_set(self, *, remember: bool = False) -> None:
+        """Read the set's questions again (the chosen set, else the one the chat adds to, if any)."""
+        chosen, evals_dir = self.test_set, self._services.data_dir / "evals"
+
+        def work(cancel: threading.Event) -> tuple[Path | None, list[dict[str, Any]]]:
+            path = chosen or current_test_set(evals_dir)
+            if remember:  # "Add to test set" in the chat adds to the set chosen here
+                remember_test_set(evals_dir, path)
+            return (path, read_rows(path)) if path.is_file() else (None, [])
+
+        self._services.readers.submit(
+            "test set",
+            work,
+            on_done=while_alive(self, self._on_set),
+            on_error=while_alive(self, self._on_failed),
+        )
+
+    def open_new_question(self) -> NewQuestionDialog:
+        # No set shown yet (the tab read none): the first add makes the default one.
+        target = self.test_set or self._services.data_dir / "evals" / DEFAULT_SET
+        dialog = NewQuestionDialog(self._services, str(target), self)
+        dialog.submitted.connect(self._add_question)
+        dialog.open()
+        return dialog
+
+    def _add_question(self, row: dict[str, Any]) -> None:
+        chosen, evals_dir = self.test_set, self._services.data_dir / "evals"
+
+        def work(cancel: threading.Event) -> AddedRow:
+            path = chosen or current_test_set(evals_dir)
+            added = append_row(path, row)
+            remember_test_set(evals_dir, path)
+            return added
+
+        def done(result: AddedRow) -> None:
+            verb = "Added" if result.added else "Already there:"
+            self.set_label.setText(
+                f"Test set: {result.path} — {verb} {result.row['id']}: {result.row['question']}"
+            )
+            self.test_set = result.path
+            self.run_button.setEnabled(self._task is None)
+            self.reload_set()
+
+        self._services.readers.submit(
+            "add test question",
+            work,
+            on_done=while_alive(self, done),
+            on_error=while_alive(self, self._on_failed),
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload_set()  # the chat may have added to the set meanwhile
 
     def run(self) -> None:
         workspace = self._services.workspace
@@ -212,6 +283,26 @@ class EvaluateView(QWidget):
         self.cancel_button.setEnabled(False)
         self.run_button.setEnabled(self.test_set is not None)
 
+    def _on_set(self, loaded: tuple[Path | None, list[dict[str, Any]]]) -> None:
+        path, rows = loaded
+        if path is None:
+            return
+        if self.test_set is None:
+            self.test_set = path
+            self.set_label.setText(f"Test set: {path}")
+            self.run_button.setEnabled(self._task is None)
+        if path != self.test_set:
+            return
+        self.set_questions = [str(r.get("question", "")) for r in rows]
+        fresh = self.report is not None and len(self.report.results) == len(rows)
+        if self._task is None and not fresh:  # a run's results stay until the set changes
+            self.report = None
+            self.table.setRowCount(len(rows))
+            for n, raw in enumerate(rows):
+                for column, text in enumerate(_set_row_texts(raw)):
+                    self.table.setItem(n, column, QTableWidgetItem(text))
+        self.set_loaded.emit()
+
     def _on_row(self, row: int) -> None:
         if self.report is not None and 0 <= row < len(self.report.results):
             self.details.setHtml(question_html(self.report.results[row]))
@@ -238,6 +329,15 @@ class EvaluateView(QWidget):
         )
         if path:
             self.set_test_set(Path(path))
+
+
+def _set_row_texts(row: dict[str, Any]) -> list[str]:
+    sources = row.get("sources") or []
+    names = [Path(str(s)).name for s in (sources if isinstance(sources, list) else [sources])]
+    page = row.get("page")
+    pages = [str(p) for p in (page if isinstance(page, list) else [page]) if isinstance(p, int)]
+    where = ", ".join(names) + (f" p.{', '.join(pages)}" if pages and names else "")
+    return [str(row.get("question", "")), where or "(not in the documents)", "—", "not run", ""]
 
 
 def _row_texts(result: QuestionResult) -> list[str]:

@@ -334,4 +334,8 @@ def report_summary(report: SyncReport | BatchDone) -> str:
         parts.append(f"{removed} removed")
     if problems:
         parts.append(f"{problems} with problems")
+    if isinstance(report, SyncReport) and report.flags_scanned:
+        parts.append(
+            f"{report.flags_scanned} older passages checked for instructions ({report.flags_found} flagged)"
+        )
     return ", ".join(parts) + f" in {seconds:.1f} s"

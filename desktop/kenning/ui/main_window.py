@@ -39,6 +39,7 @@ from kenning.ui.service_process import ServiceController
 from kenning.ui.services import AppServices, OllamaState
 from kenning.ui.sources_panel import SourcesPanel
 from kenning.ui.status_bar import KenningStatusBar
+from kenning.ui.test_set_adder import TestSetAdder
 from kenning.ui.window_geometry import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.chat_panel.stop.connect(chat.stop)
         self.chat_panel.citation_clicked.connect(self._on_citation)
         self.chat_panel.rated.connect(chat.rate)
+        self.test_sets = TestSetAdder(s, self.chat_panel, self)
         chat.question_asked.connect(self._on_question)
         chat.sources_found.connect(self._on_sources_found)
         chat.token.connect(self.chat_panel.append_token)

@@ -35,6 +35,27 @@ def parse_rate_url(url: str) -> tuple[int, int] | None:
     return (int(match.group(1)), 1 if match.group(2) == "up" else -1) if match else None
 
 
+def add_set_url(turn: int) -> str:
+    return f"addset:{turn}"
+
+
+def parse_add_set_url(url: str) -> int | None:
+    """The turn of a clicked "Add to test set" link."""
+    match = re.fullmatch(r"addset:(\d+)", url)
+    return int(match.group(1)) if match else None
+
+
+def _add_set_link(answer: Answer, turn: int, added_to: str | None) -> str:
+    """ "Add to test set" under an answer with a source to keep (or a not-found one, as unanswerable)."""
+    if added_to is not None:
+        return f"✓ in test set {escape(added_to)}"
+    if answer.status is AnswerStatus.NOT_FOUND:
+        return f"[+ Add to test set as unanswerable]({add_set_url(turn)})"
+    if answer.sources and (answer.citations or answer.status is AnswerStatus.EXTRACTIVE):
+        return f"[+ Add to test set]({add_set_url(turn)})"
+    return ""
+
+
 def _rating_links(answer: Answer, turn: int, rating: int | None) -> str:
     """👍/👎 under an answer that has a stored trace to keep them with; the chosen one is shown."""
     if not answer.trace.id:
@@ -113,7 +134,7 @@ def guard_notes(answer: Answer) -> list[str]:
     return notes
 
 
-def answer_markdown(answer: Answer, turn: int, rating: int | None = None) -> str:
+def answer_markdown(answer: Answer, turn: int, rating: int | None = None, added_to: str | None = None) -> str:
     blocks = [f"**You:** {escape(answer.question)}"]
     if answer.status == AnswerStatus.EXTRACTIVE or (
         answer.status == AnswerStatus.ERROR and answer.highlights
@@ -138,18 +159,26 @@ def answer_markdown(answer: Answer, turn: int, rating: int | None = None) -> str
         dropped = ", ".join(f"[{n}]" for n in answer.invalid_citations)
         notes.append(f"Removed citations to sources that do not exist: {dropped}.")
     blocks.extend(f"> {escape(note)}" for note in notes)
-    footer = " · ".join(filter(None, [_footer(answer), _rating_links(answer, turn, rating)]))
+    links = [_rating_links(answer, turn, rating), _add_set_link(answer, turn, added_to)]
+    footer = " · ".join(filter(None, [_footer(answer), *links]))
     if footer:
         blocks.append(footer)
     return "\n\n".join(blocks)
 
 
 def transcript_markdown(
-    answers: list[Answer], pending: PendingTurn | None = None, ratings: dict[str, int] | None = None
+    answers: list[Answer],
+    pending: PendingTurn | None = None,
+    ratings: dict[str, int] | None = None,
+    in_sets: dict[str, str] | None = None,
 ) -> str:
-    """`ratings`: the 👍 (1) / 👎 (-1) given, by answer id."""
-    ratings = ratings or {}
-    parts = [answer_markdown(a, i, ratings.get(a.trace.id)) for i, a in enumerate(answers)]
+    """`ratings`: the 👍 (1) / 👎 (-1) given, by answer id; `in_sets`: the test set (file name) each
+    question was added to, by question."""
+    ratings, in_sets = ratings or {}, in_sets or {}
+    parts = [
+        answer_markdown(a, i, ratings.get(a.trace.id), in_sets.get(a.question.strip()))
+        for i, a in enumerate(answers)
+    ]
     if pending is not None:
         turn = len(answers)
         shown = _IMAGE_OPEN.sub(r"!\\[", pending.text)

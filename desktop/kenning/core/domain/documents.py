@@ -193,6 +193,8 @@ class SyncReport:
     embed_seconds: float = 0.0  # encoding only: the model's one-time load is in model_load_seconds
     model_load_seconds: float = 0.0
     optimizations: int = 0  # Store.optimize() calls, the ones made during a long sync included
+    flags_scanned: int = 0  # chunks of an older index scanned for injected instructions, once
+    flags_found: int = 0  # of those, how many were flagged
     cancelled: bool = False
 
     @property

@@ -1,6 +1,7 @@
 """Before a rebuilt index replaces the live one: run the user's test set on both and decide.
 
-The test set is the one last run in the Evaluate tab (remembered in the data dir). Both runs are
+The test set is the one last chosen or run in the Evaluate tab, or added to from an answer
+(remembered in the data dir). Both runs are
 retrieval and the not-found gate only (no chat model), so the check is quick and needs no Ollama.
 "Nothing got worse" means no figure of `compare_runs` moved the wrong way; then the swap may happen
 by itself (`index.auto_swap_when_no_worse`); otherwise the user sees both runs and decides.
@@ -57,7 +58,7 @@ def remember_test_set(evals_dir: Path, test_set: Path) -> None:
 
 
 def last_test_set(evals_dir: Path) -> Path | None:
-    """The test set last run in the Evaluate tab, if it is still there."""
+    """The test set last chosen, run or added to in the app, if it is still there."""
     try:
         path = Path((evals_dir / _LAST_TEST_SET).read_text(encoding="utf-8").strip())
     except OSError:

@@ -28,6 +28,7 @@ from kenning.core.domain.documents import (
 )
 from kenning.core.index.embedder import Embedder, EmbeddingCancelled
 from kenning.core.index.file_preparer import FilePreparer, prepare_in_background
+from kenning.core.index.flag_backfill import with_flag_scan
 from kenning.core.index.ids import chunk_id, text_hash
 from kenning.core.index.plan import (
     Prepared,
@@ -103,7 +104,8 @@ class Indexer:
         """Yield progress events; the last one is `SyncFinished` with the report."""
         cancel = cancel or threading.Event()
         with self.writer_lock(cancel, lock_wait_s), storage_faults(self.store.index_dir):
-            yield from self._sync(tuple(os.path.abspath(r) for r in roots), cancel)
+            roots = tuple(os.path.abspath(r) for r in roots)
+            yield from with_flag_scan(self.store, cancel, self._sync(roots, cancel))
 
     def sync_paths(
         self,

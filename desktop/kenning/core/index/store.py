@@ -133,6 +133,10 @@ class Store:
         rows = self._tables[META].to_arrow().to_pylist()
         return {r["key"]: r["value"] for r in rows}
 
+    def set_meta(self, values: dict[str, str]) -> None:
+        self._writable()
+        self._set_meta(values)
+
     def _set_meta(self, values: dict[str, str]) -> None:
         table = pa.Table.from_pylist([{"key": k, "value": v} for k, v in values.items()], schema=META_SCHEMA)
         self._tables[META].merge_insert(
@@ -286,10 +290,12 @@ class Store:
             .when_not_matched_by_source_delete(sql_in("path", paths))
             .execute(data)
         )
-        self._replace_flags(paths, flag_rows(rows))
+        self.replace_flags(paths, flag_rows(rows))
 
-    def _replace_flags(self, paths: Sequence[str], rows: list[dict[str, Any]]) -> None:
-        """After the chunks: a crash between leaves the file's write-ahead record, so it is redone."""
+    def replace_flags(self, paths: Sequence[str], rows: list[dict[str, Any]]) -> None:
+        """Make `paths` have exactly `rows` as flags. After the chunks: a crash between leaves the
+        file's write-ahead record, so it is redone."""
+        self._writable()
         table = self._tables[FLAGS]
         if not rows:
             for part in batched(list(paths)):

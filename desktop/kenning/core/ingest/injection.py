@@ -28,6 +28,9 @@ EXFILTRATION = "link that could carry data out"
 ENCODED = "long encoded text"
 
 SPAN_CHARS = 80
+# Stored with an index once all its chunks were scanned: a new number (the detector changed) has
+# older indexes scanned again, in the background (`index/flag_backfill.py`).
+SCAN_VERSION = "1"
 _I = re.IGNORECASE | re.MULTILINE
 
 # "ignore previous instructions" and its paraphrases, per language: verb, a few words, "previous",
