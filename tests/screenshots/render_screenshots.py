@@ -314,7 +314,7 @@ def service_only() -> None:
         assert section is not None
         section.toggle.click()
         pump(app, lambda: service.state.phase in ("serving", "failed"), 180)
-        save(dialog, "19-settings-service")
+        save(dialog, "23-settings-service")
     finally:
         service.shutdown()
         dialog.close()

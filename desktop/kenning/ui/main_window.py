@@ -222,20 +222,9 @@ class MainWindow(QMainWindow):
         self._status.show_work(f"⚠ {message.message}")
 
     def _on_index_damaged(self, message: UserMessage) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from kenning.ui.damaged_index_prompt import ask_to_rebuild
 
-        box = QMessageBox(self)
-        box.setWindowTitle("The index needs rebuilding — Kenning")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setText(message.message)
-        box.setInformativeText(
-            "Kenning can set it aside and index your folders again from the files (nothing in your"
-            " folders is changed). Until then, searching and answering are not possible."
-        )
-        rebuild = box.addButton("Rebuild from my files", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
-        box.buttonClicked.connect(lambda button: self._on_rebuild_chosen() if button is rebuild else None)
-        box.open()
+        ask_to_rebuild(self, message, self._on_rebuild_chosen)
 
     def _on_rebuild_chosen(self) -> None:
         self.chat_panel.show_conversation(self.chat.answers)
