@@ -9,12 +9,15 @@ import signal
 from pathlib import Path
 
 import psutil
+import pytest
 from pytestqt.qtbot import QtBot
 
 from kenning.core.settings import Settings
 from kenning.ui.indexing import IndexProgress
 from kenning.ui.main_window import MainWindow
 from kenning.ui.services import AppServices
+
+pytestmark = pytest.mark.slow
 
 TEXT_DOCS = ("net/curl", "net/openssh")  # small text files: a run of many short batches
 

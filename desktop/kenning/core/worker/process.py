@@ -60,6 +60,7 @@ class IndexWorker:
         self._child_roots: set[str] = set()  # the roots the running worker knows
         self._missed: list[tuple[str, object]] = []  # removals and retries asked while none ran
         self._retry_now = threading.Event()
+        self._roots_changed = threading.Event()
         self._process: BaseProcess | None = None
         self._queue_length = 0
         self._peak_rss = 0
@@ -70,6 +71,7 @@ class IndexWorker:
         root = os.path.abspath(root)
         self._roots.setdefault(root, False)
         self._command("add", root)
+        self._roots_changed.set()
 
     def remove_root(self, root: str) -> None:
         root = os.path.abspath(root)
@@ -88,6 +90,7 @@ class IndexWorker:
             self._roots[root] = False
             # A worker started while the root was paused never heard of it: it is added instead.
             self._command("resume" if root in self._child_roots else "add", root)
+            self._roots_changed.set()
 
     def retry(self, paths: Sequence[str]) -> None:
         self._command("retry", [os.path.abspath(p) for p in paths], replay=True)
@@ -143,6 +146,8 @@ class IndexWorker:
         would raise it in this process.
         """
         while not cancel.is_set():
+            if not self._wait_for_roots(cancel):
+                return
             started = time.monotonic()
             exit_code = yield from self._run_worker(cancel)
             if cancel.is_set() or exit_code == 0:
@@ -154,6 +159,15 @@ class IndexWorker:
             log.warning("indexing worker died", extra={"exit_code": exit_code, "restart_in_s": delay})
             yield WorkerCrashed(exit_code, delay)
             wait_for_retry(delay, cancel, self._retry_now)
+
+    def _wait_for_roots(self, cancel: threading.Event) -> bool:
+        """No folder to follow: no process (it would load the model for nothing) until one comes."""
+        while not any(not paused for paused in self._roots.values()):
+            if cancel.is_set():
+                return False
+            self._roots_changed.wait(_TICK_S)
+            self._roots_changed.clear()
+        return True
 
     def _run_worker(self, cancel: threading.Event) -> Generator[object, None, int | None]:
         context = multiprocessing.get_context("spawn")  # no fork of a process running Qt and torch
@@ -186,8 +200,12 @@ class IndexWorker:
 
     def _pump(self, process: BaseProcess, conn: Connection, cancel: threading.Event) -> Iterator[object]:
         stop_sent: float | None = None
+        heard = False  # nothing yet from the worker: still starting, it has written nothing
         next_memory = 0.0
         while True:
+            if cancel.is_set() and not heard:
+                process.terminate()  # stopping a start-up needs no wait for a file to finish
+                return
             if cancel.is_set() and stop_sent is None:
                 self._command("stop", None)
                 stop_sent = time.monotonic()
@@ -198,6 +216,7 @@ class IndexWorker:
             except (EOFError, OSError):
                 return  # the worker is gone
             if message is not None:
+                heard = True
                 kind, payload = message
                 if kind == "done":
                     return
