@@ -63,6 +63,7 @@ class IndexWorker:
         self._roots_changed = threading.Event()
         self._process: BaseProcess | None = None
         self._queue_length = 0
+        self._finished = False  # the running worker said its watcher ended: only its exit is left
         self._peak_rss = 0
         self.restarts = 0
 
@@ -182,6 +183,7 @@ class IndexWorker:
         )
         process.start()
         theirs.close()
+        self._finished = False
         self._process = process
         with self._send_lock:
             self._conn, self._child_roots = ours, set(roots)
@@ -219,6 +221,7 @@ class IndexWorker:
                 heard = True
                 kind, payload = message
                 if kind == "done":
+                    self._finished = True
                     return
                 if kind == "error":
                     raise payload
@@ -238,7 +241,8 @@ class IndexWorker:
                 conn.send(("stop", None))
             process.join(self._stop_wait_s)
         if process.is_alive():
-            log.warning("indexing worker did not stop in time; ending it")
+            if not self._finished:  # else its work is done, and only the interpreter's exit is slow
+                log.warning("indexing worker did not stop in time; ending it")
             process.terminate()
             process.join(5.0)
         if process.is_alive():
