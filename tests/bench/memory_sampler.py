@@ -2,9 +2,9 @@
 
     python tests/bench/memory_sampler.py PID    (stops when its stdin closes; prints one JSON line)
 
-Every 0.5 s: the resident set (RSS) of PID, of its children, and their sum; and the proportional set
-(PSS), which counts a page shared by both (the libraries' code) once between them: the sum of PSS is
-what the two processes cost the machine together. Linux only (PSS comes from /proc/PID/smaps).
+Every 0.5 s: the resident set (RSS) of PID, of its children, and their sum; and what they cost
+together: PID's RSS plus the children's unique set (USS, the pages no other process shares), so the
+libraries' code both map is counted once. Linux only (USS comes from /proc/PID/smaps).
 """
 
 from __future__ import annotations
@@ -24,20 +24,24 @@ def sample(parent: psutil.Process, peaks: dict[str, float]) -> None:
         children = [c for c in parent.children(recursive=True) if c.pid != os.getpid()]
     except psutil.Error:
         return
-    rss = {"window": 0, "worker": 0}
-    pss = 0
-    for process in (parent, *children):
+    try:
+        window = parent.memory_info().rss
+    except psutil.Error:
+        return
+    worker_rss = worker_uss = 0
+    for child in children:
         try:
-            info = process.memory_full_info()
+            info = child.memory_full_info()
         except psutil.Error:  # ended between the listing and the look
             continue
-        rss["window" if process.pid == parent.pid else "worker"] += info.rss
-        pss += info.pss
+        worker_rss += info.rss
+        worker_uss += info.uss
     figures = {
-        "window_rss_mb": rss["window"] / MB,
-        "worker_rss_mb": rss["worker"] / MB,
-        "total_rss_mb": (rss["window"] + rss["worker"]) / MB,
-        "total_pss_mb": pss / MB,
+        "window_rss_mb": window / MB,
+        "worker_rss_mb": worker_rss / MB,
+        "worker_uss_mb": worker_uss / MB,
+        "total_rss_mb": (window + worker_rss) / MB,
+        "together_mb": (window + worker_uss) / MB,
     }
     for name, value in figures.items():
         peaks[name] = max(peaks.get(name, 0.0), value)
