@@ -246,7 +246,12 @@ class IndexingController(QObject):
             data_dir = self._services.data_dir
             log_dir = paths.log_dir(data_dir) / "indexer"
             watcher = IndexWorker(
-                data_dir, workspace.settings, roots, log_dir=log_dir, stop_wait_s=_WORKER_STOP_S
+                data_dir,
+                workspace.settings,
+                roots,
+                log_dir=log_dir,
+                secrets=self._services.secrets,
+                stop_wait_s=_WORKER_STOP_S,
             )
         self._watcher = watcher
         self._task = self._services.writer.submit(

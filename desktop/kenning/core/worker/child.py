@@ -25,8 +25,16 @@ log = logging.getLogger(__name__)
 _ROOT_COMMANDS = {"add": "add_root", "remove": "remove_root", "pause": "pause", "resume": "resume"}
 
 
-def main(conn: Connection, data_dir: str, settings: Settings, roots: list[str], log_dir: str | None) -> None:
-    """The process's entry point (a `multiprocessing` 'spawn' target: importable, picklable args)."""
+def main(
+    conn: Connection,
+    data_dir: str,
+    settings: Settings,
+    roots: list[str],
+    log_dir: str | None,
+    session_secrets: dict[str, str],
+) -> None:
+    """The process's entry point (a `multiprocessing` 'spawn' target: importable, picklable args).
+    `session_secrets`: the window's secrets kept in memory only (no keyring), such as a token."""
     from kenning.core.observe.offline import go_offline
     from kenning.core.private_files import restrict_new_files
 
@@ -36,10 +44,13 @@ def main(conn: Connection, data_dir: str, settings: Settings, roots: list[str], 
         _log_to(Path(log_dir))
     cancel = threading.Event()
     try:
+        from kenning.core.secrets import SecretStore
         from kenning.core.watch.watcher import FolderWatcher
         from kenning.core.workspace import Workspace
 
-        workspace = Workspace(data_dir=Path(data_dir), settings=settings)
+        secrets = SecretStore()
+        secrets.adopt_session(session_secrets)
+        workspace = Workspace(data_dir=Path(data_dir), settings=settings, secrets=secrets)
         watcher = FolderWatcher(workspace.indexer, roots, settings=settings.watch)
     except Exception as exc:  # the index cannot be opened: the parent shows why
         _send(conn, "error", _portable(exc))

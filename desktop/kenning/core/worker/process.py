@@ -26,6 +26,7 @@ from pathlib import Path
 
 from kenning.core.domain.documents import WatchStatus
 from kenning.core.domain.worker import WorkerCrashed, WorkerMemory, WorkerStarted
+from kenning.core.secrets import SecretStore
 from kenning.core.settings import Settings
 from kenning.core.watch.backoff import Backoff, wait_for_retry
 from kenning.core.worker import child
@@ -45,6 +46,7 @@ class IndexWorker:
         roots: Sequence[str],
         *,
         log_dir: Path | None = None,
+        secrets: SecretStore | None = None,
         stop_wait_s: float = 10.0,
         first_restart_s: float = 1.0,
     ) -> None:
@@ -52,6 +54,7 @@ class IndexWorker:
         self._data_dir = data_dir
         self._settings = settings
         self._log_dir = log_dir
+        self._secrets = secrets
         self._stop_wait_s = stop_wait_s
         self._backoff = Backoff(first_s=first_restart_s, max_s=30.0)
         self._roots: dict[str, bool] = {os.path.abspath(r): False for r in roots}  # root → paused
@@ -70,7 +73,7 @@ class IndexWorker:
     # ---- control (any thread) -------------------------------------------------------------
     def add_root(self, root: str) -> None:
         root = os.path.abspath(root)
-        self._roots.setdefault(root, False)
+        self._roots[root] = False  # a paused root added again is followed again
         self._command("add", root)
         self._roots_changed.set()
 
@@ -175,9 +178,10 @@ class IndexWorker:
         ours, theirs = context.Pipe()
         roots = [r for r, paused in self._roots.items() if not paused]
         log_dir = str(self._log_dir) if self._log_dir is not None else None
+        session = self._secrets.session_values() if self._secrets is not None else {}
         process = context.Process(
             target=child.main,
-            args=(theirs, str(self._data_dir), self._settings, roots, log_dir),
+            args=(theirs, str(self._data_dir), self._settings, roots, log_dir, session),
             name="kenning-indexer",
             daemon=True,  # ended with this process, should it exit without stopping the worker
         )
