@@ -17,6 +17,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
@@ -219,8 +220,8 @@ class IndexWorker:
                 return  # `_end` ends it
             try:
                 message = conn.recv() if conn.poll(_TICK_S) else None
-            except (EOFError, OSError):
-                return  # the worker is gone
+            except (EOFError, OSError, pickle.UnpicklingError):
+                return  # the worker is gone (perhaps killed halfway through a message)
             if message is not None:
                 heard = True
                 kind, payload = message
