@@ -75,7 +75,8 @@ class WatchSettings:
     worker: str = _describe(
         "process",
         "process: files are read and embedded in a separate indexing process, so the window never "
-        "stutters (more memory: the model is loaded twice); thread: inside the app's own process.",
+        "stutters (more memory: the model is loaded twice); thread: inside the app's own process. "
+        "Used from the next start.",
     )
 
 

@@ -172,6 +172,7 @@ class SettingsDialog(QDialog):
             ("embedding", "engine"): list(EMBEDDING_ENGINES),
             ("answer", "reference_model"): [],
             ("answer", "flagged_passages"): list(FLAGGED_PASSAGES),
+            ("watch", "worker"): ["process", "thread"],
         }
         for f in dataclasses.fields(values):  # type: ignore[arg-type]
             editor = editor_for(type(values), f, choices.get((name, f.name)))

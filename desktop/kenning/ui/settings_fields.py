@@ -37,6 +37,7 @@ LABELS = {
     "answer_tokens": "Room for the answer (tokens)",
     "first_token_timeout_s": "First-token timeout (s)",
     "batch_size": "Batch size (chunks)",
+    "worker": "Indexing runs in",
 }
 _SUFFIXES = {"_s": " (s)", "_mb": " (MB)", "_tokens": " (tokens)"}
 
