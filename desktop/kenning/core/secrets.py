@@ -74,6 +74,16 @@ class SecretStore:
         with self._lock:
             self._memory[name] = value
 
+    def session_values(self) -> dict[str, str]:
+        """The secrets held in this process's memory only: a worker process cannot read them here."""
+        with self._lock:
+            return dict(self._memory)
+
+    def adopt_session(self, values: dict[str, str]) -> None:
+        """Hold another process's session-only secrets (the indexing worker's, from the window's)."""
+        with self._lock:
+            self._memory.update(values)
+
     def delete(self, name: str) -> None:
         with self._lock:
             self._memory.pop(name, None)

@@ -72,6 +72,12 @@ class WatchSettings:
     )
     poll_interval_s: float = _describe(5.0, "Seconds between scans of a polled folder.")
     root_check_s: float = _describe(2.0, "Seconds between checks that each watched folder is still there.")
+    worker: str = _describe(
+        "process",
+        "process: files are read and embedded in a separate indexing process, so the window never "
+        "stutters (more memory: the model is loaded twice); thread: inside the app's own process. "
+        "Used from the next start.",
+    )
 
 
 @dataclass

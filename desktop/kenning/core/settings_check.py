@@ -64,6 +64,7 @@ def settings_problems(settings: Settings, *, reference_models: Iterable[str] | N
         "The engine must be " + ", ".join(EMBEDDING_ENGINES[:-1]) + " or " + EMBEDDING_ENGINES[-1] + ".",
     )
     need(s.embedding.batch_size >= 1, "embedding", "batch_size", "The batch size must be at least 1.")
+    need(s.watch.worker in ("process", "thread"), "watch", "worker", "The worker must be process or thread.")
     need(s.search.k >= 1, "search", "k", "A search must return at least 1 passage.")
     need(
         s.search.candidates >= s.search.k,

@@ -1,5 +1,10 @@
-"""Keeps the chosen folders in the index by themselves: runs the core's FolderWatcher on the single
-writer thread (a reconciliation at start, then every change on disk) and reports what it does.
+"""Keeps the chosen folders in the index by themselves: runs the core's FolderWatcher (a
+reconciliation at start, then every change on disk) and reports what it does.
+
+By default the watcher runs in a worker process (`kenning.core.worker`): the writer thread here only
+reads its events from a pipe, so parsing and embedding never hold this process's GIL and the window
+never stutters. `watch.worker = "thread"`, or an embedder handed to AppServices (tests share one
+loaded model), runs it on the writer thread of this process instead.
 
 Widgets never touch the index; they call this controller and render what its signals carry.
 """
@@ -28,6 +33,7 @@ from kenning.core.domain.documents import (
     SyncStarted,
     WatchStatus,
 )
+from kenning.core.domain.worker import WorkerCrashed, WorkerMemory, WorkerStarted
 from kenning.core.watch.folder_list import Folder
 from kenning.ui.services import AppServices
 from kenning.ui.tasks import TaskHandle
@@ -35,9 +41,11 @@ from kenning.ui.tasks import TaskHandle
 if TYPE_CHECKING:
     from kenning.core.index.folder_stats import FolderStats
     from kenning.core.watch.watcher import FolderWatcher
+    from kenning.core.worker.process import IndexWorker
 
 
 _RESTART_MS = 2_000  # before a watcher that ended unasked is started again
+_WORKER_STOP_S = 3.0  # a stopped worker process finishing its file, before it is ended (window closes in 4)
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,8 @@ class IndexingController(QObject):
     failed(UserMessage): a folder operation or the watcher failed as a whole.
     sync_paused(str | None): why changes do not reach the index now (retried by itself); None once
         they do again.
+    memory(WorkerMemory): resident memory of this process and of the indexing process (every 2 s
+        while a worker process runs).
     """
 
     folders_changed = Signal(object)
@@ -99,11 +109,14 @@ class IndexingController(QObject):
     batch_done = Signal(object)
     failed = Signal(object)
     sync_paused = Signal(object)
+    memory = Signal(object)
 
     def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self._watcher: FolderWatcher | None = None
+        self._watcher: FolderWatcher | IndexWorker | None = None
+        self.worker_pid: int | None = None  # the indexing process, when indexing runs in one
+        self._crashed = False
         self._task: TaskHandle | None = None
         self._watched: set[str] = set()  # roots handed to the watcher (paused ones excluded)
         self._offline: set[str] = set()
@@ -114,6 +127,11 @@ class IndexingController(QObject):
         self._views_request = 0
         self._after_stop: Callable[[], None] | None = None
         self._stopping = False  # asked to stop: a watcher that ends now is not started again
+
+    @property
+    def in_process(self) -> bool:
+        """Index on this process's writer thread rather than in a worker process."""
+        return self._services.shares_embedder or self._services.settings.watch.worker == "thread"
 
     # ---- commands ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -218,7 +236,23 @@ class IndexingController(QObject):
             return
         roots = [f.path for f in folders if not f.paused]
         self._watched = set(roots)
-        watcher = FolderWatcher(workspace.indexer, roots, settings=workspace.settings.watch)
+        watcher: FolderWatcher | IndexWorker
+        if self.in_process:
+            watcher = FolderWatcher(workspace.indexer, roots, settings=workspace.settings.watch)
+        else:
+            from kenning import paths
+            from kenning.core.worker.process import IndexWorker
+
+            data_dir = self._services.data_dir
+            log_dir = paths.log_dir(data_dir) / "indexer"
+            watcher = IndexWorker(
+                data_dir,
+                workspace.settings,
+                roots,
+                log_dir=log_dir,
+                secrets=self._services.secrets,
+                stop_wait_s=_WORKER_STOP_S,
+            )
         self._watcher = watcher
         self._task = self._services.writer.submit(
             "watch folders",
@@ -281,6 +315,22 @@ class IndexingController(QObject):
         elif isinstance(event, RootOnline):
             self._offline.discard(event.root)
             self.refresh()
+        else:
+            self._on_worker_event(event)
+
+    def _on_worker_event(self, event: Any) -> None:
+        if isinstance(event, WorkerMemory):
+            self.memory.emit(event)
+        elif isinstance(event, WorkerStarted):
+            self.worker_pid = event.pid
+            if self._crashed:  # the new worker's reconciliation picks up where the old one died
+                self._crashed = False
+                self.sync_paused.emit(None)
+        elif isinstance(event, WorkerCrashed):
+            self.worker_pid = None
+            self._crashed = True
+            self._end()
+            self.sync_paused.emit(event.reason)
 
     def _begin(self, roots: tuple[str, ...]) -> None:
         self._active = True
@@ -297,6 +347,7 @@ class IndexingController(QObject):
         self._active = False
         self._watcher = None
         self._task = None
+        self.worker_pid = None
         self.progress.emit(None)
         self.sync_paused.emit(None)
         then, self._after_stop = self._after_stop, None

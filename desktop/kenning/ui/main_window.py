@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         ix.batch_done.connect(self._on_synced)
         ix.watch_status.connect(self._status.show_watch)
         ix.sync_paused.connect(self._status.show_sync_paused)
+        ix.memory.connect(self._status.show_memory)
         self._status.retry_sync.connect(ix.retry_sync)
         ix.failed.connect(self._on_problem)
         self.folders.add_requested.connect(ix.add_folder)

@@ -86,6 +86,11 @@ class AppServices(QObject):
         self._conversations: ConversationStore | None = None
         self._conversations_lock = threading.Lock()
 
+    @property
+    def shares_embedder(self) -> bool:
+        """A model loaded elsewhere in this process was handed in: indexing uses it here too."""
+        return self._embedder is not None
+
     # ---- start-up ----------------------------------------------------------------------------
     def start(self) -> None:
         self.readers.submit(

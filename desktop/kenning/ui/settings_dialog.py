@@ -180,6 +180,7 @@ class SettingsDialog(QDialog):
             ("embedding", "engine"): list(EMBEDDING_ENGINES),
             ("answer", "reference_model"): [],
             ("answer", "flagged_passages"): list(FLAGGED_PASSAGES),
+            ("watch", "worker"): ["process", "thread"],
         }
         skipped: tuple[str, ...] = ()
         if name == "service" and self._service is not None:

@@ -38,6 +38,7 @@ LABELS = {
     "first_token_timeout_s": "First-token timeout (s)",
     "batch_size": "Batch size (chunks)",
     "mcp": "Also serve MCP over HTTP",
+    "worker": "Indexing runs in",
 }
 _SUFFIXES = {"_s": " (s)", "_mb": " (MB)", "_tokens": " (tokens)"}
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from kenning.core.domain.documents import WatchStatus
+from kenning.core.domain.worker import WorkerMemory
 from kenning.ui.formatting import format_eta
 from kenning.ui.indexing import FolderView, IndexProgress
 from kenning.ui.service_process import ServiceState
@@ -120,6 +121,10 @@ class KenningStatusBar(QStatusBar):
         if progress.eta_s is not None:
             eta = f" · {format_eta(progress.eta_s)}"
         self.rebuild.setText(f"Rebuilding the index: {progress.done} of {progress.total} files{eta}")
+
+    def show_memory(self, memory: WorkerMemory) -> None:
+        """The window's and the indexing process's memory, on the work line's tooltip."""
+        self.work.setToolTip(memory.describe())
 
     def show_work(self, text: str) -> None:
         self.work.setText(text)

@@ -87,7 +87,14 @@ class Store:
         """Opens the database on first use: importing lancedb costs seconds a fast path can skip."""
         if self._db is None:
             self._open()
+        elif CHUNKS not in self._opened and self._fresh_reads:
+            self._adopt_chunks()
         return self._opened
+
+    def _adopt_chunks(self) -> None:
+        """Open the passages table another process (the indexing worker) created since this opened."""
+        if CHUNKS in set(self._db.list_tables().tables):
+            self._opened.setdefault(CHUNKS, self._db.open_table(CHUNKS))
 
     def _open(self) -> None:
         import lancedb
