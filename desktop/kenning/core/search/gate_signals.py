@@ -3,7 +3,8 @@
 Four signals: the best vector similarity; the share of the question's words found in the top
 passages; the share of the question's *rarity* found there (each word weighted by how few passages
 of the whole index hold it, so "gurobi" weighs far more than "model"); and the distinctive words
-that no passage of the index holds at all.
+that no passage of the index holds at all (a question about something no document names asks about
+something else, however close its everyday words bring the passages).
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from kenning.core.validate.text_overlap import STOP_WORDS, content_terms, stem
 TOP_PASSAGES = 5
 # Counting a word's passages stops here: past it a word is common, and its weight hardly changes.
 FREQUENCY_CAP = 50
-_QUESTION_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+'-]*")
+_JOINED = re.compile(r"[-_./+]")
+_IDENTIFIER = re.compile(r"[_.+]")
+# A word may hold inner dots and slashes ("viz.js", "HTTP/3"), not end with one.
+_QUESTION_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+'-]*(?:[./][A-Za-z0-9_+-]+)*")
 
 # How many passages hold a word (at most FREQUENCY_CAP); 0 means none.
 WordFrequency = Callable[[str], int]
@@ -31,6 +35,32 @@ class Signals:
     coverage: float  # share of the question's content words found in the top passages
     rare_coverage: float = 1.0  # the same share, each word weighted by its rarity in the index
     unknown_words: list[str] = field(default_factory=list)  # distinctive words no passage holds
+
+    def features(self) -> tuple[float, ...]:
+        """What the gate's linear score weighs, in the order of `FEATURES`."""
+        return (self.similarity, self.coverage, self.rare_coverage)
+
+
+FEATURES = ("similarity", "coverage", "rare_coverage")
+
+
+def is_distinctive(word: str, tokens: Callable[[str], int]) -> bool:
+    """Not an everyday word: the embedding model's vocabulary has no single token for it
+    (`tokens` counts them). A name joined with "_", "." or "+" is an identifier ("viz.js",
+    "mod_pagespeed"); a word joined with "-" or "/" is distinctive when one of its parts is:
+    "php-fpm" is, "walk-through" and "tun/tap" are not, nor "browsers" (its stem is one token)."""
+    if _IDENTIFIER.search(word):
+        return True
+    # "browsers" splits into pieces where "browser" does not: an inflection is no name.
+    return any(
+        tokens(part.lower()) > 1 and tokens(stem(part.lower())) > 1 for part in _JOINED.split(word) if part
+    )
+
+
+def is_name(word: str, question: str) -> bool:
+    """Capitalised inside the sentence: a product or a project ("Mermaid", "Bitbucket"), which a
+    document either names or is not about. Not the question's first word."""
+    return word[:1].isupper() and not question.lstrip().startswith(word)
 
 
 def question_words(question: str) -> list[str]:
@@ -58,7 +88,7 @@ def measure(
     unknown: list[str] = []
     for word in question_words(question):
         count = frequency(word)
-        if count == 0 and (distinctive is None or distinctive(word)):
+        if count == 0 and (distinctive is None or distinctive(word) or is_name(word, question)):
             unknown.append(word)
         weights[word] = math.log((FREQUENCY_CAP + 1) / (count + 1)) + 0.1
     total = sum(weights.values())
