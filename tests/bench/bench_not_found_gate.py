@@ -30,7 +30,7 @@ from tests.helpers.retrieval_eval import load_questions  # noqa: E402
 
 from kenning.core.domain.documents import SyncFinished  # noqa: E402
 from kenning.core.search.gate_signals import FEATURES, measure  # noqa: E402
-from kenning.core.search.not_found_gate import WEIGHTS, decide  # noqa: E402
+from kenning.core.search.not_found_gate import GREY_BAND, WEIGHTS, decide  # noqa: E402
 from kenning.core.workspace import Workspace  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -114,6 +114,12 @@ def main() -> None:
     final = fit(samples)
     recall, refused = rates(samples, final)
     print(f"fitted on everything: {final}\n  (there: {recall:.1%} / {refused:.1%} answerable refused)")
+    grey = [s for s in samples if not s[2].unknown_words and abs(WEIGHTS.score(s[2])) < GREY_BAND]
+    print(
+        f"grey zone with the code's weights (a model, when present, is asked yes/no): {len(grey)} of "
+        f"{len(samples)} questions ({sum(1 for s in grey if not s[1])} unanswerable, "
+        f"{sum(1 for s in grey if s[1])} answerable)"
+    )
     print(f"\nsignals (id, answerable, score with the code's weights, {', '.join(FEATURES)}, unknown words):")
     for sid, ok, s in sorted(samples, key=lambda t: WEIGHTS.score(t[2])):
         values = " ".join(f"{x:.2f}" for x in s.features())

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kenning.core.domain.documents import Hit
-from kenning.core.search.gate_signals import FREQUENCY_CAP, is_distinctive, question_words
+from kenning.core.search.gate_signals import FREQUENCY_CAP, is_distinctive, measure
 from kenning.core.workspace import Workspace
 
 K = 8  # what the answerer retrieves (settings.answer.k)
@@ -58,15 +58,28 @@ def measure_all(workspace: Workspace, questions: Iterable[dict[str, Any]]) -> li
     out: list[Measured] = []
     for q in questions:
         hits = list(workspace.retriever.search(q["question"], k=K).hits)
-        words = question_words(q["question"])
+        frequency: dict[str, int] = {}
+        distinctive: dict[str, bool] = {}
+
+        def count(word: str, seen: dict[str, int] = frequency) -> int:
+            if word not in seen:
+                seen[word] = store.word_frequency(word, FREQUENCY_CAP)
+            return seen[word]
+
+        def rare(word: str, seen: dict[str, bool] = distinctive) -> bool:
+            if word not in seen:
+                seen[word] = is_distinctive(word, lambda part: counter.count_many([part])[0])
+            return seen[word]
+
+        measure(q["question"], hits, count, rare)  # records every look-up the gate makes
         out.append(
             Measured(
                 id=str(q["id"]),
                 question=q["question"],
                 answerable=q["kind"] != "unanswerable",
                 hits=hits,
-                frequency={w: store.word_frequency(w, FREQUENCY_CAP) for w in words},
-                distinctive={w: is_distinctive(w, lambda p: counter.count_many([p])[0]) for w in words},
+                frequency=frequency,
+                distinctive=distinctive,
             )
         )
     return out

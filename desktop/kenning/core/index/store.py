@@ -53,8 +53,8 @@ log = logging.getLogger(__name__)
 
 # Keep old versions this long so a search running in another process never loses its files.
 CLEANUP_AFTER = timedelta(minutes=10)
-# What joins the parts of one word, as in "php-fpm" or "mod_pagespeed".
-_JOINED = re.compile(r"[-_./+]")
+# What joins the parts of one word or name, as in "php-fpm", "mod_pagespeed" or "Secure Boot".
+_JOINED = re.compile(r"[-_./+ ]")
 
 
 class Store:
@@ -259,8 +259,8 @@ class Store:
     def word_frequency(self, word: str, cap: int = 50) -> int:
         """How many chunks contain `word` (as the full-text index reads it), counted up to `cap`.
 
-        A joined word ("php-fpm", "mod_pagespeed") counts only where its parts stand together: the
-        full-text index reads it as any one of its parts, and "php" alone is not "php-fpm"."""
+        A joined word ("php-fpm", "mod_pagespeed", "Secure Boot") counts only where its parts stand
+        together: the full-text index reads it as any one of its parts, and "php" alone is not "php-fpm"."""
         table = self._tables.get(CHUNKS)
         if table is None:
             return 0

@@ -4,7 +4,8 @@ Four signals: the best vector similarity; the share of the question's words foun
 passages; the share of the question's *rarity* found there (each word weighted by how few passages
 of the whole index hold it, so "gurobi" weighs far more than "model"); and the distinctive words
 that no passage of the index holds at all (a question about something no document names asks about
-something else, however close its everyday words bring the passages).
+something else, however close its everyday words bring the passages; so does a name of several
+words, or a name with a version, that no passage holds side by side: "Secure Boot", "Git 3.0").
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ TOP_PASSAGES = 5
 FREQUENCY_CAP = 50
 _JOINED = re.compile(r"[-_./+]")
 _IDENTIFIER = re.compile(r"[_.+]")
+_HYPHENATED = re.compile(r"[-/]")
+_NAME_PHRASE = re.compile(r"\b[A-Z][\w+-]*(?:[ ][A-Z][\w+-]*)+|\b[A-Za-z][\w+-]*[ ]\d+(?:\.\d+)+\b")
 # A word may hold inner dots and slashes ("viz.js", "HTTP/3"), not end with one.
 _QUESTION_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+'-]*(?:[./][A-Za-z0-9_+-]+)*")
 
@@ -63,6 +66,25 @@ def is_name(word: str, question: str) -> bool:
     return word[:1].isupper() and not question.lstrip().startswith(word)
 
 
+def _new(
+    word: str, question: str, frequency: WordFrequency, distinctive: Callable[[str], bool] | None
+) -> bool:
+    """Whether a word no passage holds names something the documents do not know. A hyphenated
+    word is new only when one of its parts is ("PHP-FPM" for "FPM"), not "HTTPS-only"."""
+    parts = [p for p in _HYPHENATED.split(word) if p]
+    if len(parts) > 1 and not _IDENTIFIER.search(word):
+        return any(frequency(p) == 0 and _new(p, question, frequency, distinctive) for p in parts)
+    return distinctive is None or distinctive(word) or is_name(word, question)
+
+
+def name_phrases(question: str) -> list[str]:
+    """Names of several words ("Oh My Zsh", "Secure Boot") and a name with a version ("Git 3.0"):
+    a document about the thing writes them so, side by side. The question's first word is no name."""
+    first, _, rest = question.lstrip().partition(" ")
+    found = (m.group(0) for m in _NAME_PHRASE.finditer(f"{first.lower()} {rest}"))
+    return list(dict.fromkeys(name for name in found if "I" not in name.split()))
+
+
 def question_words(question: str) -> list[str]:
     """Words worth looking up: no stop words, no contractions, at least three characters."""
     words = [w for w in _QUESTION_WORD.findall(question) if "'" not in w]
@@ -88,9 +110,10 @@ def measure(
     unknown: list[str] = []
     for word in question_words(question):
         count = frequency(word)
-        if count == 0 and (distinctive is None or distinctive(word) or is_name(word, question)):
+        if count == 0 and _new(word, question, frequency, distinctive):
             unknown.append(word)
         weights[word] = math.log((FREQUENCY_CAP + 1) / (count + 1)) + 0.1
+    unknown += [name for name in name_phrases(question) if frequency(name) == 0]
     total = sum(weights.values())
     found = sum(w for word, w in weights.items() if stem(word.lower()) in in_top or word.lower() in in_top)
     rare = found / total if total else 0.0
