@@ -11,6 +11,12 @@ fits the gate's linear score (gate_fit.py) on the other folds only and reports o
 unanswerable questions refused and answerable ones refused. Target on the held-out folds: >= 87.5 %
 of unanswerable refused, <= 2 % of answerable refused. Last, it fits on everything: the weights to
 put in not_found_gate.WEIGHTS.
+
+Last run (2026-12-07, a subset indexed on a loaded 2-core box: 8,110 passages of 145 files, every
+corpus folder but shells/bash, debian/policy, graphviz/guides and gnu/sed; of math/glpk only
+cnfsat+gmpl, of graphics/asymptote the FAQ and ref card, of gnu/flex the README, of
+debian/packaging one PDF; 166 questions, 110 answerable): held out, 53/56 unanswerable refused
+(94.6 %) and 2/110 answerable refused (1.8 %); seeds 1-5: 92.9-94.6 % and 0.9-1.8 %.
 """
 
 from __future__ import annotations

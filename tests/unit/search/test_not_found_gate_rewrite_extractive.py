@@ -78,3 +78,20 @@ def test_extractive_answers_mark_the_sentences_that_match_the_question() -> None
     rendered = extractive_text(hits, marks, "Ollama is not reachable")
     assert rendered.startswith("No language model was used (Ollama is not reachable)")
     assert "[1] bash.pdf: The default timeout is 500 milliseconds." in rendered
+
+
+def test_a_name_no_passage_holds_side_by_side_is_refused() -> None:
+    passage = "Debian signs kernel modules; boot the machine with a secure password on the loader."
+    present = {"debian faq": 3}  # every single word is in the index; of the names, only this one
+
+    def frequency(word: str) -> int:
+        return present.get(word.lower(), 0) if " " in word else 12
+
+    for question, name in (
+        ("How do I sign my own kernel modules for Secure Boot on Debian?", "Secure Boot"),
+        ("Which new features did Git 3.0 bring for branch names?", "Git 3.0"),
+    ):
+        verdict = judge(question, [hit(passage, 0.7)], frequency, distinctive())
+        assert not verdict.relevant and verdict.unknown_words == [name]
+    kept = judge("What does the Debian FAQ say about kernel modules?", [hit(passage, 0.7)], frequency)
+    assert kept.unknown_words == []
