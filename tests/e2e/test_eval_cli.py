@@ -45,6 +45,7 @@ def test_eval_scores_retrieval_and_the_gate_and_keeps_the_run(data_dir: Path) ->
 def test_a_missed_threshold_fails_the_command_for_scripts(data_dir: Path) -> None:
     passed = kenning("eval", str(TEST_SET), "--no-llm", "--min", "hit@5=0.8", "--data-dir", str(data_dir))
     assert passed.returncode == 0, passed.stderr
+    assert "not-found gate: 2/2 unanswerable refused, 0/5 answerable refused" in passed.stdout
     failed = kenning("eval", str(TEST_SET), "--no-llm", "--min", "hit@1=1.01", "--data-dir", str(data_dir))
     assert failed.returncode == 1
     assert "below the threshold: hit@1 1.0 < 1.01" in failed.stderr

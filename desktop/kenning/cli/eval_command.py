@@ -92,6 +92,12 @@ def _print(report: EvalReport, saved: Path, missed: list[str]) -> None:
         value = t.get(name)
         say(f"  {name:22s} {'-' if value is None else f'{value:.3f}'}")
     say(f"  {'answerable refused':22s} {t['answerable_refused']:.3f}")
+    unanswerable = [r for r in report.results if not r.answerable]
+    answerable = [r for r in report.results if r.answerable]
+    say(
+        f"  not-found gate: {sum(r.refused for r in unanswerable)}/{len(unanswerable)} unanswerable refused, "
+        f"{sum(r.refused for r in answerable)}/{len(answerable)} answerable refused"
+    )
     if report.with_model:
         for name in ("signals_not_found_recall", "signals_answerable_refused"):
             value = t.get(name)

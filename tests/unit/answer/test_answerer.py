@@ -274,3 +274,15 @@ def test_an_ollama_that_wants_a_token_answers_once_the_keyring_holds_it(
         assert answered.trace.cost.device != "remote"  # 127.0.0.1 is this computer
     finally:
         guarded.stop()
+
+
+def test_a_joined_word_counts_only_where_its_parts_stand_together(index_dir: Path, embedder: Any) -> None:
+    from kenning.core.workspace import Workspace
+
+    workspace = Workspace(data_dir=index_dir)
+    store = workspace.store
+    assert store.word_frequency("HTTP-only") > 0 and store.word_frequency("CURLOPT_HSTS_CTRL") > 0
+    # "libcurl" and "hsts" are both in HSTS.md, never side by side: the full-text index alone counts them
+    assert store.word_frequency("libcurl") > 0 and store.word_frequency("hsts") > 0
+    assert store.word_frequency("libcurl-hsts") == 0 and store.word_frequency("hsts_libcurl") == 0
+    workspace.close()

@@ -10,13 +10,14 @@ import pytest
 from tests.fakes.fake_ollama import FakeOllama
 
 from kenning.core.domain.answers import Answer, AnswerStatus, Done
+from kenning.core.search.gate_signals import is_distinctive
 from kenning.core.search.not_found_gate import judge
 from kenning.core.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-NEAR_AND_PASSING = "How long is an HSTS entry kept?"
-NEAR_AND_REFUSED = "Which header tells a proxy how long to cache?"
+NEAR_AND_PASSING = "Which setting decides when an image goes stale?"
+NEAR_AND_REFUSED = "How long do photos stay cached?"
 CLEAR = "How does curl store the HSTS cache on disk?"
 
 
@@ -37,7 +38,12 @@ def workspace(
 def ask(workspace: Any, question: str) -> Answer:
     hits = workspace.retriever.search(question, k=workspace.settings.answer.k).hits
     counter = workspace.token_counter
-    verdict = judge(question, hits, workspace.store.word_frequency, lambda w: counter.count_many([w])[0] > 1)
+    verdict = judge(
+        question,
+        hits,
+        workspace.store.word_frequency,
+        lambda w: is_distinctive(w, lambda part: counter.count_many([part])[0]),
+    )
     assert verdict.grey == (question != CLEAR), (
         f"{question!r} is no longer where the test needs it: {verdict}"
     )

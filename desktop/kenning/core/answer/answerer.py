@@ -44,6 +44,7 @@ from kenning.core.ingest.token_counter import TokenCounter
 from kenning.core.observe.costs import ReferencePrice, answer_cost, model_power
 from kenning.core.observe.stage_timer import StageTimer
 from kenning.core.observe.trace_store import TraceStore
+from kenning.core.search.gate_signals import is_distinctive
 from kenning.core.search.not_found_gate import judge
 from kenning.core.search.query_rewrite import rewrite_query
 from kenning.core.search.retriever import Retriever
@@ -323,8 +324,7 @@ class Answerer:
         return signals_say if verdict.answers is None else verdict.answers
 
     def _distinctive(self, word: str) -> bool:
-        """Not an everyday word: the embedding model's vocabulary has no single token for it."""
-        return self.counter.count_many([word.lower()])[0] > 1
+        return is_distinctive(word, lambda part: self.counter.count_many([part])[0])
 
     def _ask_briefly(self, messages: list[dict[str, str]]) -> str:
         """A short reply from the model answers use (chosen the same way: the setting, else the first

@@ -10,6 +10,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -52,6 +53,8 @@ log = logging.getLogger(__name__)
 
 # Keep old versions this long so a search running in another process never loses its files.
 CLEANUP_AFTER = timedelta(minutes=10)
+# What joins the parts of one word or name, as in "php-fpm", "mod_pagespeed" or "Secure Boot".
+_JOINED = re.compile(r"[-_./+ ]")
 
 
 class Store:
@@ -265,16 +268,21 @@ class Store:
         return bool(rows.to_list())
 
     def word_frequency(self, word: str, cap: int = 50) -> int:
-        """How many chunks contain `word` (as the full-text index reads it), counted up to `cap`."""
+        """How many chunks contain `word` (as the full-text index reads it), counted up to `cap`.
+
+        A joined word ("php-fpm", "mod_pagespeed", "Secure Boot") counts only where its parts stand
+        together: the full-text index reads it as any one of its parts, and "php" alone is not "php-fpm"."""
         table = self._tables.get(CHUNKS)
         if table is None:
             return 0
-        rows = (
-            table.search(word, query_type="fts", fts_columns="search_text")
-            .limit(cap)
-            .select(["id", "_score"])
-        )
-        return len(rows.to_list())
+        parts = [p for p in _JOINED.split(word) if p]
+        columns = ["id", "_score"] if len(parts) < 2 else ["id", "_score", "search_text"]
+        query = " ".join(parts)  # punctuation would be read as query syntax
+        rows = table.search(query, query_type="fts", fts_columns="search_text").limit(cap).select(columns)
+        if len(parts) < 2:
+            return len(rows.to_list())
+        together = re.compile(r"[-_./+\s]?".join(map(re.escape, parts)), re.IGNORECASE)
+        return sum(1 for row in rows.to_list() if together.search(row["search_text"]))
 
     def count_chunks(self, where: str | None = None) -> int:
         table = self._tables.get(CHUNKS)
