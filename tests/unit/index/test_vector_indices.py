@@ -38,8 +38,9 @@ def test_index_is_due_at_the_threshold_and_again_after_growth() -> None:
     assert not vector_index_due(low - 1, None)
     assert vector_index_due(low, None)
     trained = partitions_for(low)
-    assert not vector_index_due(low * 2, trained)
-    assert vector_index_due(low * vector_indices.REBUILD_GROWTH, trained)
+    outgrown = trained * vector_indices.REBUILD_GROWTH * vector_indices.ROWS_PER_PARTITION
+    assert not vector_index_due(outgrown - 1, trained)
+    assert vector_index_due(outgrown, trained)
 
 
 def test_an_index_named_before_partitions_were_recorded_counts_as_trained_at_the_threshold() -> None:
@@ -108,13 +109,14 @@ def test_the_index_is_trained_again_once_the_table_outgrows_it(
     ensure_indices(table)
     assert _vector_indices(table) == ["vector_idx_p4"]
 
-    table.add(_rows(400, 800, rng))  # 1,200 rows: three times the training size, not yet four
+    growth = vector_indices.REBUILD_GROWTH
+    table.add(_rows(400, 400 * growth - 401, rng))  # one row short of the growth that retrains
     ensure_indices(table)
     assert _vector_indices(table) == ["vector_idx_p4"]
 
-    table.add(_rows(1200, 400, rng))  # 1,600 rows: 16 partitions' worth, four times the 4 it has
+    table.add(_rows(400 * growth - 1, 1, rng))  # `growth` times the 4 partitions it was trained with
     ensure_indices(table)
-    assert _vector_indices(table) == ["vector_idx_p16"]
+    assert _vector_indices(table) == [f"vector_idx_p{4 * growth}"]
 
 
 def test_searches_through_the_index_match_an_exact_scan(tmp_path: Path, small_thresholds: None) -> None:
