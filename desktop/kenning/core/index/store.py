@@ -113,16 +113,21 @@ class Store:
             for name in (FILES, CHUNKS, META, FLAGS):
                 if name in existing:
                     self._opened[name] = db.open_table(name)
-            if FILES not in self._opened:
-                self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
-            if META not in self._opened:
-                self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
-            if FLAGS not in self._opened:
-                self._opened[FLAGS] = db.create_table(FLAGS, schema=FLAGS_SCHEMA, exist_ok=True)
+            if not self.read_only:
+                self._create_missing(db)
             verify_tables(self._opened)
         except (OSError, ValueError, RuntimeError) as exc:
             raise (remote_error(exc, self.location) if remote else open_error(exc, self.index_dir)) from exc
         self._db = db
+
+    def _create_missing(self, db: Any) -> None:
+        """A writer creates the tables it needs; a reader never writes, so it never creates one."""
+        if FILES not in self._opened:
+            self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
+        if META not in self._opened:
+            self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+        if FLAGS not in self._opened:
+            self._opened[FLAGS] = db.create_table(FLAGS, schema=FLAGS_SCHEMA, exist_ok=True)
 
     def faults(self) -> AbstractContextManager[None]:
         """Wrap a read: an object store that stops answering becomes a clear error, not a traceback."""
@@ -237,7 +242,9 @@ class Store:
     def flags_for(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Flag, ...]]:
         """The injection flags of these chunks, by chunk id (clean chunks are absent)."""
         found: dict[str, tuple[Flag, ...]] = {}
-        table = self._tables[FLAGS]
+        table = self._tables.get(FLAGS)
+        if table is None:  # a shared index published without flags: its chunks carry none
+            return found
         for part in batched(sorted(set(chunk_ids))):
             for row in table.search().where(sql_in("chunk_id", part)).limit(None).to_list():
                 found[row["chunk_id"]] = flags_from_row(row)
@@ -248,22 +255,14 @@ class Store:
         table = self._tables.get(CHUNKS)
         if table is None:
             return False
-        rows = (
-            table.search(word, query_type="fts", fts_columns="search_text").limit(1).select(["id", "_score"])
-        )
-        return bool(rows.to_list())
+        return bool(_text_matches(table, word, 1))
 
     def word_frequency(self, word: str, cap: int = 50) -> int:
         """How many chunks contain `word` (as the full-text index reads it), counted up to `cap`."""
         table = self._tables.get(CHUNKS)
         if table is None:
             return 0
-        rows = (
-            table.search(word, query_type="fts", fts_columns="search_text")
-            .limit(cap)
-            .select(["id", "_score"])
-        )
-        return len(rows.to_list())
+        return _text_matches(table, word, cap)
 
     def count_chunks(self, where: str | None = None) -> int:
         table = self._tables.get(CHUNKS)
@@ -335,10 +334,11 @@ class Store:
         started = time.perf_counter()
         chunks = self._tables.get(CHUNKS)
         if chunks is not None:
-            ensure_indices(chunks)
+            ensure_indices(chunks, over_network=self.location.is_remote)
             chunks.optimize(cleanup_older_than=CLEANUP_AFTER)
         self._tables[FILES].optimize(cleanup_older_than=CLEANUP_AFTER)
-        self._tables[FLAGS].optimize(cleanup_older_than=CLEANUP_AFTER)
+        if FLAGS in self._tables:
+            self._tables[FLAGS].optimize(cleanup_older_than=CLEANUP_AFTER)
         log.info("index optimized", extra={"seconds": round(time.perf_counter() - started, 3)})
 
     def size_bytes(self) -> int:
@@ -348,3 +348,10 @@ class Store:
                 return sum(int(t.stats()["total_bytes"]) for t in self._tables.values())
         folder = self.location.local_path or self.index_dir
         return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _text_matches(table: Any, word: str, cap: int) -> int:
+    """How many chunks the full-text index finds for `word`, up to `cap`: the index alone is read
+    (row ids, no column), which on an object store costs no request once the index is cached."""
+    query = table.search(word, query_type="fts", fts_columns="search_text").limit(cap)
+    return int(query.select(["_score"]).with_row_id(True).to_arrow().num_rows)
