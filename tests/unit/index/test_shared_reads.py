@@ -87,7 +87,7 @@ def test_a_warm_search_reads_the_indices_from_memory_and_the_rows_in_one_round(
     rows = _rows(CHUNKS)
     publish(_own_index(tmp_path / "own", rows), _at(proxy.endpoint, "s3://team/warm"))
     reader = Store(tmp_path / "reader", location=_at(proxy.endpoint, "s3://team/warm"), read_only=True)
-    table = reader.chunks_table
+    table = reader.searchable_chunks()
     first = find_candidates(table, rows[5]["vector"], "kernel proxy", None, 50)  # loads the indices
     assert first.vector[0]["id"] == "c5"  # the copy's vector index is exact at this size
 
@@ -98,8 +98,10 @@ def test_a_warm_search_reads_the_indices_from_memory_and_the_rows_in_one_round(
     assert reader.has_word("tunnel") and reader.word_frequency("replica") == 50
     reads = [r for r in proxy.requests if r.method == "GET"]
     data = [r for r in reads if "/data/" in r.key]
-    # Before: both rankings read their rows (two rounds) and the exact scan read every vector again.
+    # Before: both rankings read their rows (two rounds), the exact scan read every vector again
+    # and the full-text index fetched each word's posting list.
     assert len(data) <= 2, data
+    assert not [r for r in reads if "/_indices/" in r.key], reads
     assert sum(r.size for r in reads) < CHUNKS * DIMENSION * 4 / 4, reads
 
 

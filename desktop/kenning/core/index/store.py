@@ -45,7 +45,7 @@ from kenning.core.index.schema import (
     record_from_row,
     row_from_record,
 )
-from kenning.core.index.vector_indices import ensure_indices
+from kenning.core.index.vector_indices import ensure_indices, prewarm_full_text
 from kenning.core.private_files import private_dir
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ class Store:
         self._db: Any = None
         self._opened: dict[str, Any] = {}
         self._checked_model: str | None = None
+        self._warm_version: int | None = None
 
     @property
     def _tables(self) -> dict[str, Any]:
@@ -199,6 +200,17 @@ class Store:
     def chunks_table(self) -> Any:
         return self._tables.get(CHUNKS)
 
+    def searchable_chunks(self) -> Any:
+        """The chunks table ready to search: on an object store, its full-text index is loaded
+        whole once per version (a new publish brings a new index), not word by word per query."""
+        table = self._tables.get(CHUNKS)
+        if table is not None and self.location.is_remote:
+            version = table.version
+            if version != self._warm_version:
+                prewarm_full_text(table)
+                self._warm_version = version
+        return table
+
     # ---- reads ----------------------------------------------------------------------------
     def file_records(self) -> dict[str, FileRecord]:
         rows = self._tables[FILES].to_arrow().to_pylist()
@@ -252,14 +264,14 @@ class Store:
 
     def has_word(self, word: str) -> bool:
         """Whether any chunk contains `word` (as the full-text index reads it: stemmed, any case)."""
-        table = self._tables.get(CHUNKS)
+        table = self.searchable_chunks()
         if table is None:
             return False
         return bool(_text_matches(table, word, 1))
 
     def word_frequency(self, word: str, cap: int = 50) -> int:
         """How many chunks contain `word` (as the full-text index reads it), counted up to `cap`."""
-        table = self._tables.get(CHUNKS)
+        table = self.searchable_chunks()
         if table is None:
             return 0
         return _text_matches(table, word, cap)

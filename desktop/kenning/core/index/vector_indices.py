@@ -14,6 +14,7 @@ from typing import Any
 VECTOR_INDEX_MIN_ROWS = 20_000
 VECTOR_INDEX = "vector_idx"
 EXACT_VECTOR_INDEX = "vector_exact_idx"  # one partition: exact, and cached in memory
+FULL_TEXT_INDEX = "search_text_idx"
 
 
 def ensure_indices(chunks: Any, *, over_network: bool = False) -> None:
@@ -21,7 +22,7 @@ def ensure_indices(chunks: Any, *, over_network: bool = False) -> None:
     rows = chunks.count_rows()
     if rows == 0:
         return
-    if "search_text_idx" not in names:
+    if FULL_TEXT_INDEX not in names:
         from lancedb.index import FTS
 
         chunks.create_index("search_text", config=FTS(with_position=False))
@@ -45,3 +46,11 @@ def _ensure_vector_index(chunks: Any, names: set[str], rows: int, over_network: 
     elif over_network and EXACT_VECTOR_INDEX not in names:
         config = IvfFlat(distance_type="cosine", num_partitions=1)
         chunks.create_index("vector", config=config, name=EXACT_VECTOR_INDEX)
+
+
+def prewarm_full_text(chunks: Any) -> None:
+    """Load the full-text index whole into LanceDB's cache. Otherwise a search over a network
+    fetches the posting list of each of its words with a request of its own, every time (a vector
+    index is loaded whole by its first search already)."""
+    if any(index.name == FULL_TEXT_INDEX for index in chunks.list_indices()):
+        chunks.prewarm_index(FULL_TEXT_INDEX)

@@ -78,7 +78,7 @@ class Retriever:
     def _search(self, query: str, k: int, scope: Scope | None) -> SearchResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        table = self.store.chunks_table
+        table = self.store.searchable_chunks()
         if table is None or not query.strip():
             timings.update(embed=0.0, vector=0.0, text=0.0, rows=0.0, fuse=0.0, total=0.0)
             return SearchResult(query=query, hits=(), timings_ms=timings)
