@@ -86,7 +86,9 @@ def test_a_warm_search_reads_the_indices_from_memory_and_the_rows_in_one_round(
 ) -> None:
     rows = _rows(CHUNKS)
     publish(_own_index(tmp_path / "own", rows), _at(proxy.endpoint, "s3://team/warm"))
-    reader = Store(tmp_path / "reader", location=_at(proxy.endpoint, "s3://team/warm"), read_only=True)
+    location = _at(proxy.endpoint, "s3://team/warm")
+    # A refresh interval longer than the test: no version check lands in the search measured.
+    reader = Store(tmp_path / "reader", location=location, read_only=True, refresh_s=600)
     table = reader.searchable_chunks()
     first = find_candidates(table, rows[5]["vector"], "kernel proxy", None, 50)  # loads the indices
     assert first.vector[0]["id"] == "c5"  # the copy's vector index is exact at this size
