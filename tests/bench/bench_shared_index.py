@@ -150,8 +150,8 @@ def timed_searches(local: Retriever, remote: Retriever) -> dict[str, list[float]
 
 def requests_per_search(
     s3_endpoint: str, uri: str, credentials: Credentials, workdir: Path, embedder: Any
-) -> tuple[float, float]:
-    """(GETs, KB) one warm search of the attached index asks of the store, averaged."""
+) -> tuple[float, float, float]:
+    """(GETs, of them of index files, KB) a warm search of the attached index asks of the store."""
     with RecordingProxy(s3_endpoint) as proxy:
         routed = replace(credentials, endpoint=proxy.endpoint)
         reader = Store(workdir, location=IndexLocation(uri, routed), read_only=True)
@@ -162,7 +162,12 @@ def requests_per_search(
         for query in queries:
             retriever.search(query, k=10)
         gets = [r for r in proxy.requests if r.method == "GET"]
-    return len(gets) / len(queries), sum(r.size for r in gets) / 1024 / len(queries)
+    index_gets = sum("/_indices/" in r.key for r in gets)
+    return (
+        len(gets) / len(queries),
+        index_gets / len(queries),
+        sum(r.size for r in gets) / 1024 / len(queries),
+    )
 
 
 def staleness(
@@ -238,10 +243,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  search {name:<12} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (n={len(values)})")
             ratio = statistics.median(times["object store"]) / statistics.median(times["local"])
             print(f"  object store / local (p50): {ratio:.1f}x")
-            gets, kb = requests_per_search(
+            gets, index_gets, kb = requests_per_search(
                 s3.endpoint, target.uri, credentials, work / f"counted-{size}", embedder
             )
-            print(f"  requests per warm search: {gets:.1f} GETs, {kb:,.0f} KB")
+            print(
+                f"  requests per warm search: {gets:.1f} GETs ({index_gets:.1f} of index files), {kb:,.0f} KB"
+            )
             if position == 0:
                 waits = [
                     staleness(target, work / f"stale-{i}", model_id, dimension, args.refresh)

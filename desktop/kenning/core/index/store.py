@@ -45,7 +45,7 @@ from kenning.core.index.schema import (
     record_from_row,
     row_from_record,
 )
-from kenning.core.index.vector_indices import ensure_indices, prewarm_full_text
+from kenning.core.index.vector_indices import ensure_indices, prewarm
 from kenning.core.private_files import private_dir
 
 log = logging.getLogger(__name__)
@@ -201,13 +201,13 @@ class Store:
         return self._tables.get(CHUNKS)
 
     def searchable_chunks(self) -> Any:
-        """The chunks table ready to search: on an object store, its full-text index is loaded
-        whole once per version (a new publish brings a new index), not word by word per query."""
+        """The chunks table ready to search: on an object store, its indices are loaded whole once
+        per version (a new publish brings new ones), not piece by piece by each query."""
         table = self._tables.get(CHUNKS)
         if table is not None and self.location.is_remote:
             version = table.version
             if version != self._warm_version:
-                prewarm_full_text(table)
+                prewarm(table)
                 self._warm_version = version
         return table
 

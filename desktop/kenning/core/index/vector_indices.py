@@ -48,9 +48,11 @@ def _ensure_vector_index(chunks: Any, names: set[str], rows: int, over_network: 
         chunks.create_index("vector", config=config, name=EXACT_VECTOR_INDEX)
 
 
-def prewarm_full_text(chunks: Any) -> None:
-    """Load the full-text index whole into LanceDB's cache. Otherwise a search over a network
-    fetches the posting list of each of its words with a request of its own, every time (a vector
-    index is loaded whole by its first search already)."""
-    if any(index.name == FULL_TEXT_INDEX for index in chunks.list_indices()):
-        chunks.prewarm_index(FULL_TEXT_INDEX)
+def prewarm(chunks: Any) -> None:
+    """Load the full-text and vector indices whole into LanceDB's cache. Otherwise a search over a
+    network fetches the posting list of each query word, and each IVF partition it probes that no
+    search probed before, with a request of its own."""
+    searched = (FULL_TEXT_INDEX, VECTOR_INDEX, EXACT_VECTOR_INDEX)
+    for index in chunks.list_indices():
+        if index.name in searched:
+            chunks.prewarm_index(index.name)
