@@ -1,10 +1,12 @@
 """The candidates of a hybrid search, read the way an object store needs.
 
 Both rankings come from the indices alone (row ids with distances or scores): LanceDB keeps the
-vector and full-text indices in its in-memory cache after the first query, so they cost no request.
-Then one read takes the columns of every candidate. Asking each ranking for its columns instead
-makes two rounds of reads from the data files, and on an object store every read is a request:
-measured on moto at 30,000 chunks, 17 requests and ~1.5 s a search before, 4 and ~0.5 s after.
+vector and full-text indices in its in-memory cache (`Store.searchable_chunks` loads them whole),
+so they cost no request. Then one read takes the columns of every candidate. Asking each ranking
+for its columns instead makes two rounds of reads from the data files, and on an object store every
+read is a request. Measured on moto at 30,000 chunks: ~20 GETs (2.2 MB) a warm search before, 5
+after this change alone; with the indices loaded whole, 1 GET at 10,000 chunks and ~33 at 100,000
+(the candidates' rows lie on many pages there), all in one parallel round.
 
 Row ids belong to one version of the table. When a refresh (another process's commit) lands
 between the rankings and the read, the candidates are read again from the new version.
