@@ -81,7 +81,7 @@ def _own_index(folder: Path, rows: list[dict[str, Any]]) -> Store:
     return store
 
 
-def test_a_warm_search_reads_the_indices_from_memory_and_the_rows_in_one_round(
+def test_a_warm_search_reads_the_indices_from_memory_and_only_the_candidates_rows(
     proxy: RecordingProxy, tmp_path: Path
 ) -> None:
     rows = _rows(CHUNKS)
@@ -99,10 +99,9 @@ def test_a_warm_search_reads_the_indices_from_memory_and_the_rows_in_one_round(
     assert found.text[0]["id"] == "c77"
     assert reader.has_word("tunnel") and reader.word_frequency("replica") == 50
     reads = [r for r in proxy.requests if r.method == "GET"]
-    data = [r for r in reads if "/data/" in r.key]
-    # Before: both rankings read their rows (two rounds), the exact scan read every vector again
-    # and the full-text index fetched each word's posting list.
-    assert len(data) <= 2, data
+    # Before: the exact scan read every vector again (3 MB) and the full-text index fetched each
+    # word's posting list. (How many GETs the rows take varies: LanceDB sometimes reads a data
+    # file's footer again, so the count is not asserted; the bytes are.)
     assert not [r for r in reads if "/_indices/" in r.key], reads
     assert sum(r.size for r in reads) < CHUNKS * DIMENSION * 4 / 4, reads
 
