@@ -2,7 +2,8 @@
 
 `moto_server` is a real HTTP server speaking the S3 protocol (conditional writes included), so
 LanceDB, the probe and the CLI talk to it exactly as they would to a bucket.
-`StrippingProxy` stands in for a store that ignores `If-None-Match` (an older MinIO, some NAS).
+`StrippingProxy` stands in for a store that ignores `If-None-Match` (an older MinIO, some NAS);
+`RecordingProxy` passes everything on and records each request, to count what a search costs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 ACCESS_KEY = "testing-key"
 SECRET_KEY = "testing-secret"
@@ -86,22 +88,34 @@ def moto_s3(env: dict[str, str] | None = None) -> Iterator[ObjectStore]:
         process.wait(timeout=30)
 
 
+@dataclass(frozen=True)
+class Request:
+    method: str
+    key: str  # the object's path in the bucket
+    size: int  # bytes of the reply's body
+
+
 class StrippingProxy:
     """A loopback HTTP proxy to `upstream` that drops the If-None-Match header of every request."""
+
+    dropped_headers: tuple[str, ...] = ("if-none-match",)
 
     def __init__(self, upstream: str) -> None:
         target = upstream.removeprefix("http://")
         host, port = target.split(":")
+        self.requests: list[Request] = []
+        dropped, requests = self.dropped_headers, self.requests
 
         class Handler(BaseHTTPRequestHandler):
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "if-none-match"}
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
                 conn = http.client.HTTPConnection(host, int(port), timeout=30)
                 conn.request(self.command, self.path, body=body, headers=headers)
                 reply = conn.getresponse()
                 data = reply.read()
+                requests.append(Request(self.command, self.path.split("?")[0], len(data)))
                 self.send_response(reply.status)
                 # A HEAD reply says the object's size in Content-Length: keep it as it came.
                 skipped = ("transfer-encoding", "connection") + (
@@ -126,10 +140,16 @@ class StrippingProxy:
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> StrippingProxy:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class RecordingProxy(StrippingProxy):
+    """A loopback HTTP proxy to `upstream` that changes nothing and records every request."""
+
+    dropped_headers = ()

@@ -110,7 +110,7 @@ class Answerer:
         answer.standalone_query = query
         result = self.retriever.search(query, k=self.settings.k, scope=scope)
         timer.add("embed", result.timings_ms.get("embed", 0.0))
-        timer.add("retrieve", sum(result.timings_ms.get(s, 0.0) for s in ("vector", "text", "fuse")))
+        timer.add("retrieve", sum(result.timings_ms.get(s, 0.0) for s in ("vector", "text", "rows", "fuse")))
         hits = list(result.hits)
         trace.retrieval_scores = [h.score for h in hits]
         yield Retrieved(tuple(hits), query)

@@ -22,7 +22,7 @@ import pyarrow as pa
 from kenning.core.errors import KenningError
 from kenning.core.index.location import IndexLocation
 from kenning.core.index.remote_probe import check_conditional_writes, remote_faults
-from kenning.core.index.schema import CHUNKS, FILES, META, META_SCHEMA
+from kenning.core.index.schema import CHUNKS, FILES, FLAGS, META, META_SCHEMA
 from kenning.core.index.store import CLEANUP_AFTER, Store
 from kenning.core.index.vector_indices import ensure_indices
 from kenning.core.index.writer_lock import WriterLock
@@ -48,7 +48,10 @@ def publish(source: Store, target: IndexLocation) -> Published:
     if not source.has_chunks:
         raise NothingToPublish("The index is empty: there is nothing to share yet.")
     with WriterLock(source.index_dir):
-        tables = {name: source.table(name).to_arrow() for name in (FILES, CHUNKS, META)}
+        # Meta last: a reader that sees the new publish time also sees what it describes. The
+        # injection flags travel with the chunks, so a reader's guard marks shared passages too.
+        names = [name for name in (FILES, CHUNKS, FLAGS, META) if source.table(name) is not None]
+        tables = {name: source.table(name).to_arrow() for name in names}
     meta = {row["key"]: row["value"] for row in tables[META].to_pylist()}
     published_at = datetime.now(UTC).isoformat(timespec="seconds")
     meta.update(published_at=published_at, published_by=socket.gethostname())
@@ -56,11 +59,11 @@ def publish(source: Store, target: IndexLocation) -> Published:
     with remote_faults(target):
         db = _connect_for_writing(target)
         existing = set(db.list_tables().tables)
-        for name in (FILES, CHUNKS, META):
+        for name in names:
             mode = "overwrite" if name in existing else "create"
             table = db.create_table(name, data=tables[name], mode=mode)
-            if name == CHUNKS:
-                ensure_indices(table)
+            if name == CHUNKS:  # every reader searches it over a network: a vector index at any size
+                ensure_indices(table, over_network=True)
             table.optimize(cleanup_older_than=CLEANUP_AFTER)
     return Published(
         target=target.describe(),

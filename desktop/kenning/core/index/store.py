@@ -46,7 +46,7 @@ from kenning.core.index.schema import (
     record_from_row,
     row_from_record,
 )
-from kenning.core.index.vector_indices import ensure_indices
+from kenning.core.index.vector_indices import ensure_indices, prewarm
 from kenning.core.private_files import private_dir
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class Store:
         self._db: Any = None
         self._opened: dict[str, Any] = {}
         self._checked_model: str | None = None
+        self._warm_version: int | None = None
 
     @property
     def _tables(self) -> dict[str, Any]:
@@ -123,16 +124,21 @@ class Store:
             for name in (FILES, CHUNKS, META, FLAGS):
                 if name in existing:
                     self._opened[name] = db.open_table(name)
-            if FILES not in self._opened:
-                self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
-            if META not in self._opened:
-                self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
-            if FLAGS not in self._opened:
-                self._opened[FLAGS] = db.create_table(FLAGS, schema=FLAGS_SCHEMA, exist_ok=True)
+            if not self.read_only:
+                self._create_missing(db)
             verify_tables(self._opened)
         except (OSError, ValueError, RuntimeError) as exc:
             raise (remote_error(exc, self.location) if remote else open_error(exc, self.index_dir)) from exc
         self._db = db
+
+    def _create_missing(self, db: Any) -> None:
+        """A writer creates the tables it needs; a reader never writes, so it never creates one."""
+        if FILES not in self._opened:
+            self._opened[FILES] = db.create_table(FILES, schema=FILES_SCHEMA, exist_ok=True)
+        if META not in self._opened:
+            self._opened[META] = db.create_table(META, schema=META_SCHEMA, exist_ok=True)
+        if FLAGS not in self._opened:
+            self._opened[FLAGS] = db.create_table(FLAGS, schema=FLAGS_SCHEMA, exist_ok=True)
 
     def faults(self) -> AbstractContextManager[None]:
         """Wrap a read: an object store that stops answering becomes a clear error, not a traceback."""
@@ -208,6 +214,17 @@ class Store:
     def chunks_table(self) -> Any:
         return self._tables.get(CHUNKS)
 
+    def searchable_chunks(self) -> Any:
+        """The chunks table ready to search: on an object store, its indices are loaded whole once
+        per version (a new publish brings new ones), not piece by piece by each query."""
+        table = self._tables.get(CHUNKS)
+        if table is not None and self.location.is_remote:
+            version = table.version
+            if version != self._warm_version:
+                prewarm(table)
+                self._warm_version = version
+        return table
+
     # ---- reads ----------------------------------------------------------------------------
     def file_records(self) -> dict[str, FileRecord]:
         rows = self._tables[FILES].to_arrow().to_pylist()
@@ -251,7 +268,9 @@ class Store:
     def flags_for(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Flag, ...]]:
         """The injection flags of these chunks, by chunk id (clean chunks are absent)."""
         found: dict[str, tuple[Flag, ...]] = {}
-        table = self._tables[FLAGS]
+        table = self._tables.get(FLAGS)
+        if table is None:  # a shared index published without flags: its chunks carry none
+            return found
         for part in batched(sorted(set(chunk_ids))):
             for row in table.search().where(sql_in("chunk_id", part)).limit(None).to_list():
                 found[row["chunk_id"]] = flags_from_row(row)
@@ -259,30 +278,27 @@ class Store:
 
     def has_word(self, word: str) -> bool:
         """Whether any chunk contains `word` (as the full-text index reads it: stemmed, any case)."""
-        table = self._tables.get(CHUNKS)
+        table = self.searchable_chunks()
         if table is None:
             return False
-        rows = (
-            table.search(word, query_type="fts", fts_columns="search_text").limit(1).select(["id", "_score"])
-        )
-        return bool(rows.to_list())
+        return bool(_text_matches(table, word, 1))
 
     def word_frequency(self, word: str, cap: int = 50) -> int:
         """How many chunks contain `word` (as the full-text index reads it), counted up to `cap`.
 
         A joined word ("php-fpm", "mod_pagespeed", "Secure Boot") counts only where its parts stand
         together: the full-text index reads it as any one of its parts, and "php" alone is not "php-fpm"."""
-        table = self._tables.get(CHUNKS)
+        table = self.searchable_chunks()
         if table is None:
             return 0
         parts = [p for p in _JOINED.split(word) if p]
-        columns = ["id", "_score"] if len(parts) < 2 else ["id", "_score", "search_text"]
         query = " ".join(parts)  # punctuation would be read as query syntax
-        rows = table.search(query, query_type="fts", fts_columns="search_text").limit(cap).select(columns)
         if len(parts) < 2:
-            return len(rows.to_list())
+            return _text_matches(table, query, cap) if query else 0
+        rows = table.search(query, query_type="fts", fts_columns="search_text").limit(cap)
         together = re.compile(r"[-_./+\s]?".join(map(re.escape, parts)), re.IGNORECASE)
-        return sum(1 for row in rows.to_list() if together.search(row["search_text"]))
+        found = rows.select(["id", "_score", "search_text"]).to_list()
+        return sum(1 for row in found if together.search(row["search_text"]))
 
     def count_chunks(self, where: str | None = None) -> int:
         table = self._tables.get(CHUNKS)
@@ -356,10 +372,11 @@ class Store:
         started = time.perf_counter()
         chunks = self._tables.get(CHUNKS)
         if chunks is not None:
-            ensure_indices(chunks)
+            ensure_indices(chunks, over_network=self.location.is_remote)
             chunks.optimize(cleanup_older_than=CLEANUP_AFTER)
         self._tables[FILES].optimize(cleanup_older_than=CLEANUP_AFTER)
-        self._tables[FLAGS].optimize(cleanup_older_than=CLEANUP_AFTER)
+        if FLAGS in self._tables:
+            self._tables[FLAGS].optimize(cleanup_older_than=CLEANUP_AFTER)
         log.info("index optimized", extra={"seconds": round(time.perf_counter() - started, 3)})
 
     def size_bytes(self) -> int:
@@ -369,3 +386,10 @@ class Store:
                 return sum(int(t.stats()["total_bytes"]) for t in self._tables.values())
         folder = self.location.local_path or self.index_dir
         return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _text_matches(table: Any, word: str, cap: int) -> int:
+    """How many chunks the full-text index finds for `word`, up to `cap`: the index alone is read
+    (row ids, no column), which on an object store costs no request once the index is cached."""
+    query = table.search(word, query_type="fts", fts_columns="search_text").limit(cap)
+    return int(query.select(["_score"]).with_row_id(True).to_arrow().num_rows)

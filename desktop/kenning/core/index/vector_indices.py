@@ -6,6 +6,11 @@ nearest them. Trained once at 20,000 rows and never again, an index that grew to
 would keep its handful of partitions, and every query would scan nearly all of them. So the index's
 name records how many partitions it was trained with (`vector_idx_p48`), and `optimize()` trains a
 new one once the table has grown to need `REBUILD_GROWTH` times that.
+
+An index read over a network (a published copy, an index on an object store) gets a vector index
+at any size: below the threshold a single-partition one, which searches exactly like the scan but
+keeps the vectors in LanceDB's in-memory index cache. Without it every query's exact scan reads all
+vectors again from the store (15 MB a query at 10,000 chunks).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ REBUILD_GROWTH = 2
 QUERY_NPROBES = 40
 
 _VECTOR_PREFIX = "vector_idx"
+EXACT_VECTOR_INDEX = "vector_exact_idx"  # one partition: exact, and cached in memory
+FULL_TEXT_INDEX = "search_text_idx"
 _PARTITIONS = re.compile(rf"^{_VECTOR_PREFIX}_p(\d+)$")
 
 
@@ -59,17 +66,17 @@ def vector_query(table: Any, vector: Any) -> Any:
     )
 
 
-def ensure_indices(chunks: Any) -> None:
+def ensure_indices(chunks: Any, *, over_network: bool = False) -> None:
     indices = chunks.list_indices()
     names = {index.name for index in indices}
     rows = chunks.count_rows()
     if rows == 0:
         return
-    if "search_text_idx" not in names:
+    if FULL_TEXT_INDEX not in names:
         from lancedb.index import FTS
 
         chunks.create_index("search_text", config=FTS(with_position=False))
-    _ensure_vector_index(chunks, [i.name for i in indices if "vector" in i.columns], rows)
+    _ensure_vector_index(chunks, [i.name for i in indices if "vector" in i.columns], rows, over_network)
     for column in ("path", "text_hash"):
         if f"{column}_idx" not in names:
             from lancedb.index import BTree
@@ -77,16 +84,27 @@ def ensure_indices(chunks: Any) -> None:
             chunks.create_index(column, config=BTree())
 
 
-def _ensure_vector_index(chunks: Any, existing: list[str], rows: int) -> None:
-    trained = max((trained_partitions(name) for name in existing), default=None)
-    if not vector_index_due(rows, trained):
-        return
+def _ensure_vector_index(chunks: Any, existing: list[str], rows: int, over_network: bool) -> None:
     from lancedb.index import IvfFlat
 
-    partitions = partitions_for(rows)
-    name = f"{_VECTOR_PREFIX}_p{partitions}"
-    config = IvfFlat(distance_type="cosine", num_partitions=partitions)
-    chunks.create_index("vector", config=config, name=name, replace=True)
-    for old in existing:  # queries use the new index from here on; the old one only takes space
-        if old != name:
-            chunks.drop_index(old)
+    trained = max((trained_partitions(n) for n in existing if n != EXACT_VECTOR_INDEX), default=None)
+    if vector_index_due(rows, trained):
+        partitions = partitions_for(rows)
+        name = f"{_VECTOR_PREFIX}_p{partitions}"
+        config = IvfFlat(distance_type="cosine", num_partitions=partitions)
+        chunks.create_index("vector", config=config, name=name, replace=True)
+        for old in existing:  # queries use the new index from here on; the old one only takes space
+            if old != name:
+                chunks.drop_index(old)
+    elif trained is None and over_network and EXACT_VECTOR_INDEX not in existing:
+        config = IvfFlat(distance_type="cosine", num_partitions=1)
+        chunks.create_index("vector", config=config, name=EXACT_VECTOR_INDEX)
+
+
+def prewarm(chunks: Any) -> None:
+    """Load the full-text and vector indices whole into LanceDB's cache. Otherwise a search over a
+    network fetches the posting list of each query word, and each IVF partition it probes that no
+    search probed before, with a request of its own."""
+    for index in chunks.list_indices():
+        if index.name in (FULL_TEXT_INDEX, EXACT_VECTOR_INDEX) or index.name.startswith(_VECTOR_PREFIX):
+            chunks.prewarm_index(index.name)

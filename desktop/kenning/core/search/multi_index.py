@@ -38,6 +38,6 @@ class MultiIndexRetriever(Retriever):
         hits = tuple(replace(hit, rank=position) for position, hit in enumerate(merged[:k], start=1))
         timings = {
             name: max(r.timings_ms.get(name, 0.0) for r in results)
-            for name in ("embed", "vector", "text", "fuse", "total")
+            for name in ("embed", "vector", "text", "rows", "fuse", "total")
         }
         return SearchResult(query=query, hits=hits, timings_ms=timings)

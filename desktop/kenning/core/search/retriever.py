@@ -22,12 +22,11 @@ from typing import Any
 from kenning.core.domain.documents import Hit, SearchResult
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.store import Store
-from kenning.core.index.vector_indices import vector_query
+from kenning.core.search.candidates import find_candidates
 from kenning.core.search.fusion import reciprocal_rank_fusion
 from kenning.core.search.scope import Scope
 from kenning.core.validate.text_overlap import content_terms
 
-_COLUMNS = ["id", "path", "page", "section", "text", "start", "end"]
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
@@ -79,9 +78,9 @@ class Retriever:
     def _search(self, query: str, k: int, scope: Scope | None) -> SearchResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        table = self.store.chunks_table
+        table = self.store.searchable_chunks()
         if table is None or not query.strip():
-            timings.update(embed=0.0, vector=0.0, text=0.0, fuse=0.0, total=0.0)
+            timings.update(embed=0.0, vector=0.0, text=0.0, rows=0.0, fuse=0.0, total=0.0)
             return SearchResult(query=query, hits=(), timings_ms=timings)
         # Vectors from another model would rank by noise (or fail on a dimension mismatch): refuse.
         self.store.check_embedding(self.embedder.model_id)
@@ -94,29 +93,11 @@ class Retriever:
         vector = self.embedder.embed_query(query)
         timings["embed"] = _ms(mark)
 
-        mark = time.perf_counter()
-        vector_rows = (
-            _scoped(vector_query(table, vector), where)
-            .limit(self.candidates)
-            .select([*_COLUMNS, "_distance"])
-            .to_list()
-        )
-        timings["vector"] = _ms(mark)
+        found = find_candidates(table, vector, full_text_query(query), where, self.candidates)
+        timings.update(found.timings)
 
         mark = time.perf_counter()
-        words = full_text_query(query)
-        text_rows: list[dict[str, Any]] = []
-        if words:
-            text_rows = (
-                _scoped(table.search(words, query_type="fts", fts_columns="search_text"), where)
-                .limit(self.candidates)
-                .select([*_COLUMNS, "_score"])
-                .to_list()
-            )
-        timings["text"] = _ms(mark)
-
-        mark = time.perf_counter()
-        hits = self._fuse(query, vector_rows, text_rows, k)
+        hits = self._fuse(query, found.vector, found.text, k)
         flags = self.store.flags_for([h.chunk_id for h in hits]) if hits else {}
         hits = [replace(h, flags=flags[h.chunk_id]) if h.chunk_id in flags else h for h in hits]
         timings["fuse"] = _ms(mark)
@@ -192,10 +173,6 @@ def _best_per_page(
             seen.add(page)
         kept.append((key, score))
     return kept
-
-
-def _scoped(query: Any, where: str | None) -> Any:
-    return query.where(where, prefilter=True) if where else query
 
 
 def _ms(since: float) -> float:
