@@ -35,8 +35,12 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kenning", description="Ask questions of your own documents.")
+class _KenningParser(argparse.ArgumentParser):
+    command_names: frozenset[str] = frozenset()  # every subcommand, filled in by `_parser`
+
+
+def _parser() -> _KenningParser:
+    parser = _KenningParser(prog="kenning", description="Ask questions of your own documents.")
     parser.add_argument("--version", action=_VersionAction, help="show the versions Kenning is built from")
     parser.add_argument(
         "--self-test",
@@ -179,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the desktop app (the default with no command)")
     gui.add_argument("--data-dir", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
     gui.add_argument("--theme", choices=("auto", "light", "dark"), default="auto", help="colour scheme")
+    parser.command_names = frozenset(commands.choices)  # read from the parser, so none is left out
     return parser
 
 
@@ -245,17 +250,8 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
 _OWN_OPTIONS = frozenset({"-h", "--help", "--version", "--self-test"})  # need no command
 
 
-def _command_names(parser: argparse.ArgumentParser) -> set[str]:
-    """Every subcommand the parser knows, read from the parser itself so none is ever left out."""
-    for action in parser._subparsers._group_actions if parser._subparsers else ():
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
-
-
-def _names_command(parser: argparse.ArgumentParser, words: Sequence[str]) -> bool:
-    commands = _command_names(parser)
-    return any(word in commands or word in _OWN_OPTIONS for word in words)
+def _names_command(parser: _KenningParser, words: Sequence[str]) -> bool:
+    return any(word in parser.command_names or word in _OWN_OPTIONS for word in words)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

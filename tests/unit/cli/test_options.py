@@ -47,7 +47,7 @@ def test_an_unknown_option_is_a_usage_error(opened: list[argparse.Namespace]) ->
 
 
 def test_every_command_is_recognised_as_a_command_not_a_window_option() -> None:
-    from kenning.cli.main import _command_names, _parser
+    from kenning.cli.main import _parser
 
-    names = _command_names(_parser())
+    names = _parser().command_names
     assert {"index", "search", "ask", "eval", "calibrate", "mcp", "serve", "status", "watch", "gui"} <= names
