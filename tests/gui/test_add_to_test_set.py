@@ -10,7 +10,13 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from tests.fakes.fake_ollama import FakeOllama
-from tests.gui.test_main_window import QUESTION, REPLY, OpenWindow, ask, docs, open_window, wait_indexed
+from tests.gui.test_main_window import (
+    QUESTION,
+    OpenWindow,
+    answered_window,
+    docs,
+    open_window,
+)
 
 from kenning.core.domain.answers import Answer, AnswerStatus
 from kenning.ui.chat_panel import ChatPanel
@@ -21,12 +27,7 @@ __all__ = ["docs", "open_window"]  # fixtures shared with the main window tests
 def test_add_an_answer_to_the_test_set_then_write_one_in_the_evaluate_tab(
     qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama, tmp_path: Path
 ) -> None:
-    window = open_window(fake_ollama.url)
-    window.indexing.add_folder(str(docs))
-    wait_indexed(qtbot, window, files=5)
-    qtbot.waitUntil(lambda: window.services.ollama_state.running, timeout=10_000)
-    fake_ollama.reply = REPLY
-    answer = ask(qtbot, window, QUESTION)
+    window, answer = answered_window(qtbot, open_window, docs, fake_ollama)
     panel = window.chat_panel
     assert "Add to test set" in panel.transcript.toPlainText() and "addset:0" in panel.transcript.toMarkdown()
 

@@ -11,7 +11,12 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 from tests.fakes.fake_ollama import FakeOllama
-from tests.gui.test_main_window import QUESTION, REPLY, OpenWindow, ask, docs, open_window, wait_indexed
+from tests.gui.test_main_window import (
+    OpenWindow,
+    answered_window,
+    docs,
+    open_window,
+)
 
 from kenning.core.domain.answers import Trace
 from kenning.core.observe.trace_store import THUMBS_DOWN, TraceStore
@@ -23,12 +28,7 @@ __all__ = ["docs", "open_window"]  # fixtures shared with the main window tests
 def test_thumbs_down_with_a_reason_is_stored_and_counted(
     qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama
 ) -> None:
-    window = open_window(fake_ollama.url)
-    window.indexing.add_folder(str(docs))
-    wait_indexed(qtbot, window, files=5)
-    qtbot.waitUntil(lambda: window.services.ollama_state.running, timeout=10_000)
-    fake_ollama.reply = REPLY
-    answer = ask(qtbot, window, QUESTION)
+    window, answer = answered_window(qtbot, open_window, docs, fake_ollama)
     assert answer.trace.id and answer.trace.verified is not None
     panel = window.chat_panel
     markdown = panel.transcript.toMarkdown()

@@ -76,6 +76,18 @@ def ask(qtbot: QtBot, window: MainWindow, question: str, timeout: int = 60_000) 
     return answer
 
 
+def answered_window(
+    qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama
+) -> tuple[MainWindow, Answer]:
+    """The window with the test folder indexed and QUESTION answered (REPLY) by the fake Ollama."""
+    window = open_window(fake_ollama.url)
+    window.indexing.add_folder(str(docs))
+    wait_indexed(qtbot, window, files=5)
+    qtbot.waitUntil(lambda: window.services.ollama_state.running, timeout=10_000)
+    fake_ollama.reply = REPLY
+    return window, ask(qtbot, window, QUESTION)
+
+
 def test_add_folder_ask_click_citation_stop_and_ollama_down(
     qtbot: QtBot, open_window: OpenWindow, docs: Path, fake_ollama: FakeOllama
 ) -> None:
