@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kenning import paths
+from kenning.core.domain.documents import OWN_INDEX
 from kenning.core.domain.file_health import HealthRow
 from kenning.core.domain.json_shapes import status_json
-from kenning.core.index.attached import OWN_INDEX, Attached, load_attached, open_attached
+from kenning.core.index.attached import Attached, load_attached, open_attached
 from kenning.core.index.embedder import Embedder
 from kenning.core.index.embedding_models import ModelLocation, locate_model
 from kenning.core.index.engine_choice import (

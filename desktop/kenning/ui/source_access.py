@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 
-from kenning.core.domain.documents import Hit
+from kenning.core.domain.documents import OWN_INDEX, Hit
 from kenning.core.errors import KenningError
-
-OWN_INDEX = "own"  # as kenning.core.index.attached names the user's own index (not imported: LanceDB)
 
 
 class SourceUnreachable(KenningError):

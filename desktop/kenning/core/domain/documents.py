@@ -109,6 +109,9 @@ class Flag:
     span: str  # the text that matched, shortened to one line
 
 
+OWN_INDEX = "own"  # the index name hits from the user's own index carry (others: attached indexes)
+
+
 @dataclass(frozen=True)
 class Hit:
     """One search result."""

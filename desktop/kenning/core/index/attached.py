@@ -15,12 +15,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kenning.core.domain.documents import OWN_INDEX as OWN_INDEX  # where callers of attach look for it
 from kenning.core.errors import IndexIncompatible, UsageError
 from kenning.core.index.location import Credentials, IndexLocation, location_for
 from kenning.core.index.store import Store
 from kenning.core.private_files import private_dir, private_file
-
-OWN_INDEX = "own"  # the name hits from the user's own index carry
 
 
 @dataclass(frozen=True)
