@@ -47,6 +47,11 @@ def attached_file(data: Path) -> Path:
     return data / "attached.json"
 
 
+def models_dir(data: Path) -> Path:
+    """Derived model files, e.g. the embedding model converted for OpenVINO (rebuilt when missing)."""
+    return data / "models"
+
+
 def log_dir(data: Path) -> Path:
     return data / "logs"
 

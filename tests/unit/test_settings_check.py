@@ -18,7 +18,11 @@ def test_defaults_have_no_problems() -> None:
         (lambda s: setattr(s.ollama, "host", "ftp://example.org"), "host", "not an address"),
         (lambda s: setattr(s.chunking, "overlap_tokens", 200), "overlap_tokens", "smaller than the chunk"),
         (lambda s: setattr(s.embedding, "device", "tpu"), "device", "auto, cpu, cuda"),
-        (lambda s: setattr(s.embedding, "engine", "int8"), "engine", "auto, fp32, bf16, fp16 or openvino"),
+        (
+            lambda s: setattr(s.embedding, "engine", "int8"),
+            "engine",
+            "auto, fp32, bf16, fp16, openvino or openvino-f32",
+        ),
         (lambda s: setattr(s.search, "candidates", 5), "candidates", "at least the passages"),
         (lambda s: setattr(s.ollama, "keep_alive", "soon"), "keep_alive", "duration"),
         (lambda s: setattr(s.ollama, "num_gpu", "lots"), "num_gpu", "layer count"),

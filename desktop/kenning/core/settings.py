@@ -17,7 +17,7 @@ from kenning.core.hosts import DEFAULT_HOST
 SCHEMA_VERSION = 1
 
 # How the embedding model runs: auto takes what calibration measured fastest among those that agree.
-EMBEDDING_ENGINES = ("auto", "fp32", "bf16", "fp16", "openvino")
+EMBEDDING_ENGINES = ("auto", "fp32", "bf16", "fp16", "openvino", "openvino-f32")
 
 DEFAULT_IGNORE = (
     ".*",  # hidden files and folders, .git included
@@ -97,7 +97,8 @@ class EmbeddingSettings:
     engine: str = _describe(
         "auto",
         "How the model runs: auto uses the fastest engine measured on this machine whose vectors agree "
-        "with standard fp32; or force fp32, bf16 (CPUs with native bf16), fp16 (GPU) or openvino.",
+        "with standard fp32; or force fp32, bf16 (CPUs with native bf16), fp16 (GPU), openvino (bf16 "
+        "where native) or openvino-f32.",
     )
     provider: str = _describe(
         "local",

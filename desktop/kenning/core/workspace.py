@@ -136,7 +136,12 @@ class Workspace:
             )
         engine = resolve_engine(e.engine, calibration_file(self.data_dir), self._fingerprint())
         return Embedder(
-            self.model_location, device=e.device, batch_size=e.batch_size, threads=e.threads, engine=engine
+            self.model_location,
+            device=e.device,
+            batch_size=e.batch_size,
+            threads=e.threads,
+            engine=engine,
+            cache_dir=paths.models_dir(self.data_dir),
         )
 
     def _fingerprint(self) -> dict[str, str]:
@@ -167,6 +172,7 @@ class Workspace:
             device_setting=e.device,
             batch_size=e.batch_size,
             cancel=cancel,
+            cache_dir=paths.models_dir(self.data_dir),
         )
         if e.engine == "auto" and "embedder" in self.__dict__:
             self.embedder.use_engine(calibration.chosen)

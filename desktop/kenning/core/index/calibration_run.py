@@ -23,9 +23,10 @@ from kenning.core.index.embedding_calibration import (
     measure,
     sample_queries,
 )
-from kenning.core.index.embedding_engines import candidate_engines, load_sentence_transformer, pick_device
+from kenning.core.index.embedding_engines import candidate_engines, pick_device
 from kenning.core.index.embedding_models import ModelLocation
 from kenning.core.index.engine_choice import Calibration, machine_fingerprint, save_calibration
+from kenning.core.index.engine_loader import load_engine_model
 from kenning.core.index.store import Store
 from kenning.core.ingest.chunker import Chunker
 from kenning.core.ingest.loaders import load_document
@@ -66,21 +67,31 @@ def real_candidates(
     batch_size: int,
     engines: Sequence[str] | None = None,
     cancel: threading.Event | None = None,
+    cache_dir: Path | None = None,
 ) -> list[Candidate]:
-    """One candidate per engine; each loads its model on first use (a failure is recorded, not raised)."""
+    """One candidate per engine; each loads its model on first use (a failure is recorded, not raised).
+    OpenVINO engines keep their converted model in `cache_dir` (the embedder then reuses it)."""
     device = pick_device(device_setting)
     names = list(engines) if engines is not None else candidate_engines(device)
-    return [Candidate(name, _lazy_encoder(location, name, device, batch_size, cancel)) for name in names]
+    return [
+        Candidate(name, _lazy_encoder(location, name, device, batch_size, cancel, cache_dir))
+        for name in names
+    ]
 
 
 def _lazy_encoder(
-    location: ModelLocation, engine: str, device: str, batch_size: int, cancel: threading.Event | None
+    location: ModelLocation,
+    engine: str,
+    device: str,
+    batch_size: int,
+    cancel: threading.Event | None,
+    cache_dir: Path | None,
 ) -> Callable[[Sequence[str]], NDArray[np.float32]]:
     model: list[Any] = []
 
     def encode(texts: Sequence[str]) -> NDArray[np.float32]:
         if not model:
-            model.append(load_sentence_transformer(location.name_for_loader, engine, device))
+            model.append(load_engine_model(location, engine, device, cache_dir))
         parts = []
         for start in range(0, len(texts), batch_size):  # one batch at a time, so closing the app waits little
             if cancel is not None and cancel.is_set():
@@ -131,9 +142,10 @@ def calibrate_and_save(
     device_setting: str,
     batch_size: int,
     cancel: threading.Event | None = None,
+    cache_dir: Path | None = None,
 ) -> Calibration:
     fingerprint = machine_fingerprint(location.model_id, device_setting)
-    candidates = real_candidates(location, device_setting, batch_size, cancel=cancel)
+    candidates = real_candidates(location, device_setting, batch_size, cancel=cancel, cache_dir=cache_dir)
     calibration = calibrate(passages, candidates, fingerprint, cancel=cancel)
     save_calibration(path, calibration)
     return calibration

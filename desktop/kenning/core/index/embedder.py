@@ -6,13 +6,15 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kenning.core.errors import EmbeddingModelUnavailable
-from kenning.core.index.embedding_engines import engine_device, load_sentence_transformer, pick_device
+from kenning.core.index.embedding_engines import OPENVINO_ENGINES, engine_device, pick_device
 from kenning.core.index.embedding_models import ModelLocation
+from kenning.core.index.engine_loader import load_engine_model
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -52,9 +54,11 @@ class Embedder:
         batch_size: int = 32,
         threads: int = 0,
         engine: str = "fp32",
+        cache_dir: Path | None = None,
     ) -> None:
         self.location = location
-        self._engine = engine  # fp32, bf16, fp16 or openvino: same weights, same model id
+        self._engine = engine  # fp32, bf16, fp16, openvino(-f32): same weights, same model id
+        self._cache_dir = cache_dir  # where OpenVINO keeps the converted model (data dir's models)
         self.batch_size = batch_size
         self._device_setting = device
         self._threads = threads
@@ -102,6 +106,12 @@ class Embedder:
             return self._load_unlocked()
 
     def _load_unlocked(self) -> Any:
+        if (
+            self._model is None
+            and self._engine in OPENVINO_ENGINES
+            and self._device_setting in ("auto", "cpu")
+        ):
+            self._load_openvino()  # on the CPU, without importing torch (a query stays light)
         if self._model is None:
             import torch
 
@@ -113,7 +123,7 @@ class Embedder:
                 log.warning("embedding engine %s cannot run on %s; using fp32", engine, device)
                 engine = "fp32"
             try:
-                self._model = load_sentence_transformer(self.location.name_for_loader, engine, device)
+                self._model = load_engine_model(self.location, engine, device, self._cache_dir, self._threads)
             except (OSError, ValueError, RuntimeError, KeyError, ImportError) as exc:
                 # a model folder is outside input: a missing, partial or foreign one fails in many ways
                 if engine == "fp32":
@@ -131,6 +141,21 @@ class Embedder:
             )
         return self._model
 
+    def _load_openvino(self) -> None:
+        try:
+            self._model = load_engine_model(
+                self.location, self._engine, "cpu", self._cache_dir, self._threads
+            )
+        except (OSError, ValueError, RuntimeError, KeyError, ImportError):
+            # Never a reason to stop indexing: torch fp32 gives the same vectors.
+            log.warning("embedding engine %s failed to load; using fp32", self._engine, exc_info=True)
+            self._engine = "fp32"
+            return
+        self._loaded_engine = self._engine
+        log.info(
+            "embedding model loaded", extra={"model": self.model_id, "device": "cpu", "engine": self._engine}
+        )
+
     @property
     def dimension(self) -> int:
         model = self._load()
@@ -145,8 +170,12 @@ class Embedder:
             return np.zeros((0, 0), dtype=np.float32)
         model = self._load()
         if len(texts) <= FEW_TEXTS:  # a query, or a citation check: first in line, one thread
-            with self._queries_done.query(), self._encode_lock, _one_torch_thread():
-                return self._encode(model, texts)
+            with self._queries_done.query(), self._encode_lock:
+                if self._loaded_engine in OPENVINO_ENGINES:
+                    few: NDArray[np.float32] = model.encode_few(list(texts))
+                    return few
+                with _one_torch_thread():
+                    return self._encode(model, texts)
         # One model batch per turn of the lock, so a query asked meanwhile waits for one batch at
         # most, not for the whole of a big indexing commit.
         parts: list[NDArray[np.float32]] = []

@@ -22,7 +22,7 @@ from kenning.core.index.embedding_engines import BF16_FLAGS, LABELS, cpu_info
 log = logging.getLogger(__name__)
 
 FILE_NAME = "embedding_engine.json"
-_PACKAGES = ("torch", "sentence-transformers", "transformers", "openvino", "optimum-intel")
+_PACKAGES = ("torch", "sentence-transformers", "transformers", "tokenizers", "openvino")
 
 
 def calibration_file(data_dir: Path) -> Path:
