@@ -28,15 +28,15 @@ def run(args: argparse.Namespace) -> int:
         emit_json(document)
         return 0
     say(f"Measured on {calibration.passages} passages, {calibration.queries} questions drawn from them.")
-    say(f"{'engine':<12} {'chunks/s':>9} {'vs fp32':>8} {'cosine':>9} {'min':>9} {'top-10':>7} {'top-1':>6}")
+    say(f"{'engine':<14} {'chunks/s':>9} {'vs fp32':>8} {'cosine':>9} {'min':>9} {'top-10':>7} {'top-1':>6}")
     for r in calibration.results:
         name = LABELS.get(r.engine, r.engine)
         if r.error:
-            say(f"{name:<12} could not run: {r.error}")
+            say(f"{name:<14} could not run: {r.error}")
             continue
         verdict = "" if r.engine == "fp32" else ("agrees" if r.agrees else "rejected: rankings differ")
         say(
-            f"{name:<12} {r.chunks_per_s:>9.1f} {r.speedup:>7.2f}× {r.cosine_mean:>9.6f} "
+            f"{name:<14} {r.chunks_per_s:>9.1f} {r.speedup:>7.2f}× {r.cosine_mean:>9.6f} "
             f"{r.cosine_min:>9.6f} {r.top10_overlap:>7.3f} {r.top1_same:>6.2f}  {verdict}"
         )
     say(f"Chosen: {calibration.summary()}")
