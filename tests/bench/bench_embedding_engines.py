@@ -6,6 +6,8 @@ Each engine this machine offers (`candidate_engines`, OpenVINO only when install
 blocks, alternating with fp32 block by block so a machine that slows down mid-run hurts both alike.
 Printed per engine: chunks/s and the ratio to fp32, cosine to fp32 (mean, min), and for the corpus
 questions retrieving over the 1,000 passages: top-10 overlap with fp32's top 10, same top-1 share.
+Then one query at a time as the app embeds it (`Embedder.embed_query`: torch on one thread, OpenVINO
+on its one-thread compiled model): p50 and p90 of `--queries` corpus questions per engine.
 
     .venv/bin/python tests/bench/bench_embedding_engines.py
     .venv/bin/python tests/bench/bench_embedding_engines.py --passages 300 --engines fp32,bf16
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blocks", type=int, default=4, help="alternation blocks per engine")
     parser.add_argument("--batch-size", type=int, default=0, help="default: the settings' batch size")
     parser.add_argument("--engines", default="", help="comma list (default: what this machine offers)")
+    parser.add_argument("--queries", type=int, default=50, help="single queries timed per engine")
     args = parser.parse_args(argv)
     if not DOCS.is_dir():
         sys.exit(f"no corpus at {DOCS}")
@@ -76,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(passages)} passages, {len(questions)} questions, batch size {batch}")
 
     engines = [e for e in args.engines.split(",") if e] or None
-    candidates = real_candidates(workspace.model_location, settings.embedding.device, batch, engines)
+    cache = Path(tempfile.mkdtemp(prefix="kenning-bench-models-"))  # OpenVINO engines share one conversion
+    device = settings.embedding.device
+    candidates = real_candidates(workspace.model_location, device, batch, engines, cache_dir=cache)
     for candidate in candidates:  # load and warm every model before any timing
         candidate.encode(passages[:8])
     seconds = {c.engine: 0.0 for c in candidates}
@@ -95,16 +103,36 @@ def main(argv: list[str] | None = None) -> int:
     reference = (np.concatenate(vectors["fp32"]), candidates[0].encode(questions))
     fp32_speed = len(passages) / seconds["fp32"]
     columns = ("chunks/s", "vs fp32", "cos mean", "cos min", "top-10", "top-1")
-    print(f"{'engine':<10} " + " ".join(f"{c:>9}" for c in columns))
+    print(f"{'engine':<13} " + " ".join(f"{c:>9}" for c in columns))
     for candidate in candidates:
         mine = (np.concatenate(vectors[candidate.engine]), candidate.encode(questions))
         cos_mean, cos_min, overlap, top1 = agreement(reference, mine)
         speed = len(passages) / seconds[candidate.engine]
         print(
-            f"{candidate.engine:<10} {speed:>9.1f} {speed / fp32_speed:>8.2f}× {cos_mean:>9.6f} "
+            f"{candidate.engine:<13} {speed:>9.1f} {speed / fp32_speed:>8.2f}× {cos_mean:>9.6f} "
             f"{cos_min:>9.6f} {overlap:>9.3f} {top1:>9.3f}"
         )
+    asked = [questions[i % len(questions)] for i in range(args.queries)]
+    query_latency([c.engine for c in candidates], workspace, asked, cache)
+    shutil.rmtree(cache, ignore_errors=True)
     return 0
+
+
+def query_latency(engines: list[str], workspace: object, questions: list[str], cache: Path) -> None:
+    from kenning.core.index.embedder import Embedder
+
+    heading(f"one query at a time ({len(questions)} questions)")
+    print(f"{'engine':<13} {'p50 ms':>8} {'p90 ms':>8}")
+    for engine in engines:
+        embedder = Embedder(workspace.model_location, device="cpu", engine=engine, cache_dir=cache)  # type: ignore[attr-defined]
+        embedder.embed_query("warm up")
+        times = []
+        for question in questions:
+            started = time.perf_counter()
+            embedder.embed_query(question)
+            times.append(1000 * (time.perf_counter() - started))
+        deciles = statistics.quantiles(times, n=10)
+        print(f"{engine:<13} {statistics.median(times):>8.1f} {deciles[8]:>8.1f}")
 
 
 if __name__ == "__main__":

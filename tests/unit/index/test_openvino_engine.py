@@ -97,9 +97,9 @@ def test_the_converted_model_is_reused(embedder: Any, ov_f32: Embedder, ir_cache
     (bin_file,) = ir_cache.glob("openvino/*/*/model.bin")
     written = bin_file.stat().st_mtime_ns
     converted = openvino_ir.conversions
-    again = Embedder(embedder.location, device="cpu", engine="openvino-f32", cache_dir=ir_cache)
+    again = Embedder(embedder.location, device="cpu", engine="openvino-f32", cache_dir=ir_cache, threads=1)
     again.embed_query("a query")
-    assert again.loaded_engine == "openvino-f32"
+    assert again.loaded_engine == "openvino-f32" and again._model.threads == 1  # the threads setting
     assert openvino_ir.conversions == converted and bin_file.stat().st_mtime_ns == written
     if os.name == "posix":
         assert bin_file.stat().st_mode & 0o777 == 0o600 and bin_file.parent.stat().st_mode & 0o777 == 0o700

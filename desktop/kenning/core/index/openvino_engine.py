@@ -117,6 +117,11 @@ class OpenVinoModel:
     def get_embedding_dimension(self) -> int:
         return self.spec.dimension
 
+    @property
+    def threads(self) -> int:
+        """The CPU threads a batch runs on (the `threads` setting, or OpenVINO's own choice)."""
+        return int(self._compiled.get_property("INFERENCE_NUM_THREADS"))
+
     def encode(self, texts: Sequence[str], batch_size: int = 32, **_: Any) -> NDArray[np.float32]:
         """L2-normalised vectors in the order of `texts`, longest texts batched together."""
         return self._run(self._compiled, texts, batch_size)

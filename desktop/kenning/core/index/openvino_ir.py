@@ -99,18 +99,24 @@ def build(location: ModelLocation, target: Path, source: dict[str, list[int]]) -
         manifest = {"sizes": sizes, "source": source, "model": location.model_id}
         (scratch / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         private_file(scratch / MANIFEST)
-        _swap_in(scratch, target)
+        _swap_in(scratch, target, source)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _swap_in(scratch: Path, target: Path) -> None:
+def _swap_in(scratch: Path, target: Path, source: dict[str, list[int]]) -> None:
     # A folder cannot be renamed onto a non-empty one: the old IR moves aside first, then goes.
     old = target.parent / f".old-{uuid.uuid4().hex[:8]}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(scratch, target)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if target.exists():
+            os.replace(target, old)
+        os.replace(scratch, target)
+    except OSError:
+        # Another process (the app while calibration converts) put a whole IR there meanwhile: use it.
+        if not intact(target, source):
+            raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def convert(location: ModelLocation) -> Any:
