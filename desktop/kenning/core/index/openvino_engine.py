@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,11 +107,9 @@ class OpenVinoModel:
     ) -> None:
         self.spec = spec
         self.precision = str(config["INFERENCE_PRECISION_HINT"])
-        self._core, self._model, self._tokenizer, self._config = core, model, tokenizer, config
+        self._tokenizer = tokenizer
         self._compiled = core.compile_model(model, "CPU", config)
         self._names = [name for name in _INPUTS if any(name in i.get_names() for i in self._compiled.inputs)]
-        self._single: Any = None
-        self._single_lock = threading.Lock()
 
     def get_embedding_dimension(self) -> int:
         return self.spec.dimension
@@ -125,15 +122,6 @@ class OpenVinoModel:
     def encode(self, texts: Sequence[str], batch_size: int = 32, **_: Any) -> NDArray[np.float32]:
         """L2-normalised vectors in the order of `texts`, longest texts batched together."""
         return self._run(self._compiled, texts, batch_size)
-
-    def encode_few(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """A query or a handful of texts on one thread: fast alone, and it does not fight an index run."""
-        with self._single_lock:
-            if self._single is None:
-                self._single = self._core.compile_model(
-                    self._model, "CPU", {**self._config, "INFERENCE_NUM_THREADS": 1}
-                )
-        return self._run(self._single, texts, len(texts))
 
     def _run(self, compiled: Any, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
         if not texts:
