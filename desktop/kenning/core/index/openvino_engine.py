@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from kenning.core.index import openvino_ir
 from kenning.core.index.embedding_engines import OPENVINO_ENGINES, cpu_runs_bf16
 from kenning.core.index.embedding_models import ModelLocation
+from kenning.core.index.openvino_ir import OpenVinoUnavailable
 from kenning.core.observe.offline import block_telemetry_modules
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,6 @@ log = logging.getLogger(__name__)
 # sentence-transformers modules this engine reproduces; anything else in modules.json refuses it.
 _MODULES = {"Transformer", "Pooling", "Normalize"}
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
-class OpenVinoUnavailable(RuntimeError):
-    """This model cannot run in the OpenVINO engine (the reason says why); torch runs it instead."""
 
 
 @dataclass(frozen=True)
@@ -170,8 +168,6 @@ def load_openvino_model(
     tokenizer = load_tokenizer(location.folder, spec)
     block_telemetry_modules()
     import openvino
-
-    from kenning.core.index import openvino_ir
 
     core = openvino.Core()
     # LATENCY measured faster than THROUGHPUT here (one request at a time, batches of 16-32).

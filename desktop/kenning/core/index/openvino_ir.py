@@ -33,6 +33,12 @@ IR_BIN = "model.bin"
 MANIFEST = "manifest.json"
 # The model's own files whose change means new weights (or a new graph) behind the same name.
 _SOURCE_FILES = ("config.json", "model.safetensors", "pytorch_model.bin")
+
+
+class OpenVinoUnavailable(RuntimeError):
+    """This model cannot run in the OpenVINO engine (the reason says why); torch runs it instead."""
+
+
 # Conversions done in this process (tests check that a second load reads the IR instead).
 conversions = 0
 
@@ -74,7 +80,7 @@ def intact(target: Path, source: dict[str, list[int]]) -> bool:
 def read_or_build(core: Any, location: ModelLocation, cache_dir: Path, *, rebuild: bool = False) -> Any:
     """The model's `openvino.Model`, read from its IR, which is built first when missing or damaged."""
     if location.folder is None:
-        raise RuntimeError("the model has no local folder to convert")
+        raise OpenVinoUnavailable("the model has no local folder to convert")
     target = ir_folder(cache_dir, location.model_id)
     source = source_stamp(location.folder)
     if not rebuild and intact(target, source):
@@ -133,9 +139,12 @@ def convert(location: ModelLocation) -> Any:
     preprocess = getattr(model, "preprocess", None) or model.tokenize  # renamed in sentence-transformers 6
     example = preprocess(["An example passage for tracing.", "A second, somewhat longer one to pad."])
     inputs = {k: v for k, v in example.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")  # tracer warnings about constant branches: not for users
-        converted = openvino.convert_model(model[0].auto_model, example_input=inputs)
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # tracer warnings about constant branches: not for users
+            converted = openvino.convert_model(model[0].auto_model, example_input=inputs)
+    except Exception as exc:  # tracing fails in as many ways as models differ: torch runs this one
+        raise OpenVinoUnavailable(f"the model could not be converted ({type(exc).__name__})") from exc
     conversions += 1
     log.info("embedding model converted for OpenVINO", extra={"model": location.model_id})
     return converted
