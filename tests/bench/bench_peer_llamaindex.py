@@ -4,7 +4,8 @@ Both index the same real folder (the HTML manual pages of ../shared/corpus/docs,
 in its own child process so each reports its own peak RSS (wait4): Kenning with `kenning index` in
 .venv, the peer with peer_llamaindex_worker.py in .venv-peer (`make bench-peer` creates it). Then
 both answer the corpus questions whose sources are in the folder, scored by the core's scorer
-(tests/helpers/retrieval_eval.py): hit@1/5/10 and MRR@10.
+(tests/helpers/retrieval_eval.py): hit@1/5/10 and MRR@10. Kenning first calibrates its embedding
+engine in its fresh data dir, as the app does once at first start (timed apart, not counted).
 
 "Embedded characters" are the characters of each chunk's embedded string that the model actually
 reads: all-MiniLM-L6-v2 stops at 256 tokens, so the rest of a longer chunk never reaches a vector.
@@ -75,9 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     index_s = peer["seconds"]["index_total"]
     print(f"indexed in {index_s:.1f} s ({peer['seconds']}), process peak RSS {peer_run.peak_rss_mb:.0f} MB")
 
-    heading("Kenning: kenning index (.venv)")
+    heading("Kenning: kenning calibrate, then kenning index (.venv)")
     data_dir = work / "kenning-data"
     shutil.rmtree(data_dir, ignore_errors=True)
+    # The app calibrates at first start, in the background, before a folder is chosen; the index run
+    # then uses the engine it picked. Timed apart: it is a once-per-machine cost, not indexing.
+    calibrated = run_command(kenning_argv("calibrate", "--data-dir", str(data_dir), "--json"), env).json()
+    print(f"calibration (once per machine, not counted below): {calibrated.get('summary', calibrated)}")
     kenning_run = run_command(kenning_argv("index", str(docs), "--data-dir", str(data_dir), "--json"), env)
     report = kenning_run.json()
     print(
