@@ -89,11 +89,10 @@ class Retriever:
         if scope is not None:
             dated = self.store.paths_modified(*scope.mtime_range_ns()) if scope.dated else None
             where = scope.where(dated)
-        mark = time.perf_counter()
-        vector = self.embedder.embed_query(query)
-        timings["embed"] = _ms(mark)
-
-        found = find_candidates(table, vector, full_text_query(query), where, self.candidates)
+        # The query is embedded while the full-text side already searches (see `candidates`).
+        found = find_candidates(
+            table, lambda: self.embedder.embed_query(query), full_text_query(query), where, self.candidates
+        )
         timings.update(found.timings)
 
         mark = time.perf_counter()
