@@ -1,8 +1,9 @@
 """Cost curves: search latency, disk, memory and maintenance times at 10k, 100k and 1M passages.
 
 For each size: search p50/p95 through the app's own Retriever (hybrid: query embedding + vector +
-full text, fused), run in a separate child process whose RSS is the searching process's; the index's
-size on disk per 1,000 passages; optimize() time; the vector side's recall@10 against an exact scan
+full text, fused; the query embedded by the engine a calibration picks here, or --engine), run
+in a separate child process whose RSS is the searching process's; the index's size on disk per
+1,000 passages; optimize() time; the vector side's recall@10 against an exact scan
 once the vector index exists. On the big indices (>= 100k) also: adding 1,000 passages (the store
 writes as the indexer batches them, vectors ready; the embedding cost of 1,000 passages is measured
 once separately), deleting a folder of 10,000 passages (Indexer.forget), and optimize() after each.
@@ -50,21 +51,26 @@ def main(argv: list[str] | None = None) -> int:
     add("--words", type=int, default=40, help="words per synthetic passage")
     add("--embed-sample", type=int, default=200, help="passages embedded to price 1,000 (default 200)")
     add("--work-dir", type=Path, help="keep the indices here (default: a temp dir)")
+    add("--engine", default="auto", help="embedding engine (default auto: what a calibration here picks)")
     add("--remeasure", type=Path, help="optimize and search again an index this bench built (a data dir)")
     add("--search-worker", type=Path, help=argparse.SUPPRESS)  # child mode: search this data dir
     args = parser.parse_args(argv)
     if args.remeasure is not None:
+        args.models_from = args.remeasure
+        args.engine = engine_here(args.engine, args.models_from)
         return remeasure(args)
     if args.search_worker is not None:
-        print(json.dumps(search_worker(args.search_worker, args.queries, args.recall_queries)))
+        result = search_worker(args.search_worker, args.queries, args.recall_queries, args.engine)
+        print(json.dumps(result))
         return 0
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = scratch_dir(args.work_dir, "kenning-bench-scale-")
     print(benchlib.machine_line())
+    args.models_from = work / "embed"
+    args.engine = engine_here(args.engine, args.models_from)
     from kenning import paths
     from kenning.core.index.store import Store
-    from kenning.core.settings import Settings
     from kenning.core.workspace import Workspace
 
     seed_dir = args.data_dir.resolve() if args.data_dir else seed_index(args, work)
@@ -73,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     args.model_id = seed.embed_model
     print(f"seed pool: {pool.size:,} real passages with their vectors ({args.model_id}) from {seed_dir}")
     embed_s = embed_cost(
-        Workspace(data_dir=work / "embed", settings=Settings()).embedder, pool, args.embed_sample
+        Workspace(data_dir=work / "embed", settings=settings_with(args.engine)).embedder,
+        pool,
+        args.embed_sample,
     )
 
     rows: list[dict[str, Any]] = []
@@ -87,6 +95,28 @@ def main(argv: list[str] | None = None) -> int:
         rows += curve(work / "synthetic", fake, synthetic, args, f"synthetic {args.words}-word text")
     report(rows, embed_s)
     return 0
+
+
+def engine_here(engine: str, data_dir: Path) -> str:
+    """`auto`: the engine a calibration in `data_dir` picks on this machine, as the app's first start
+    does (an engine's converted model stays there, copied to each index searched)."""
+    if engine != "auto":
+        return engine
+    from kenning.core.settings import Settings
+    from kenning.core.workspace import Workspace
+
+    calibration = Workspace(data_dir=data_dir, settings=Settings()).calibrate_engine(passages=128)
+    print(f"embedding engine: {calibration.summary()}")
+    return calibration.chosen
+
+
+def settings_with(engine: str) -> Any:
+    import dataclasses
+
+    from kenning.core.settings import Settings
+
+    settings = Settings()
+    return dataclasses.replace(settings, embedding=dataclasses.replace(settings.embedding, engine=engine))
 
 
 def seed_index(args: argparse.Namespace, work: Path) -> Path:
@@ -189,8 +219,14 @@ def remeasure(args: argparse.Namespace) -> int:
 
 def search_child(data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Search in a fresh process (its RSS is the searching process's), as the app opens an index."""
+    from kenning import paths
+
+    # The app's data dir keeps the engine's converted model from its calibration: so does this one.
+    models = paths.models_dir(args.models_from)
+    if models.is_dir() and models.resolve() != paths.models_dir(data_dir).resolve():
+        shutil.copytree(models, paths.models_dir(data_dir), dirs_exist_ok=True)
     argv = [sys.executable, __file__, "--search-worker", str(data_dir), "--queries", str(args.queries)]
-    argv += ["--recall-queries", str(args.recall_queries)]
+    argv += ["--recall-queries", str(args.recall_queries), "--engine", args.engine]
     done = subprocess.run(
         argv, capture_output=True, text=True, env=bench_env(data_dir / "config"), check=False
     )
@@ -200,12 +236,11 @@ def search_child(data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def search_worker(data_dir: Path, count: int, recall_queries: int) -> dict[str, Any]:
+def search_worker(data_dir: Path, count: int, recall_queries: int, engine: str) -> dict[str, Any]:
     from kenning.core.index.vector_indices import vector_query
-    from kenning.core.settings import Settings
     from kenning.core.workspace import Workspace
 
-    workspace = Workspace(data_dir=data_dir, settings=Settings())
+    workspace = Workspace(data_dir=data_dir, settings=settings_with(engine))
     retriever = workspace.retriever
     asked = questions(count)
     retriever.search("warm up the embedding model", k=10)
