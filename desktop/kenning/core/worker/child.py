@@ -19,7 +19,7 @@ from typing import Any
 from kenning.core.domain.documents import BatchDone, FileDone, SyncFinished
 from kenning.core.errors import KenningError
 from kenning.core.settings import Settings
-from kenning.core.worker.memory_release import Releaser
+from kenning.core.worker.memory_release import Releaser, limit_heap_growth
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ def main(
     from kenning.core.observe.offline import go_offline
     from kenning.core.private_files import restrict_new_files
 
+    limit_heap_growth()
     go_offline()  # inherited from the window's process already; forced again, as every entry point does
     restrict_new_files()
     if log_dir is not None:
