@@ -174,9 +174,19 @@ class Workspace:
             cancel=cancel,
             cache_dir=paths.models_dir(self.data_dir),
         )
-        if e.engine == "auto" and "embedder" in self.__dict__:
-            self.embedder.use_engine(calibration.chosen)
+        self.use_calibration(calibration)
         return calibration
+
+    def use_calibration(self, calibration: Calibration) -> None:
+        """With engine = auto, switch an embedder already built to the calibration's choice (one
+        built later reads the saved choice itself)."""
+        if self.settings.embedding.engine == "auto" and self.has_embedder:
+            self.embedder.use_engine(calibration.chosen)
+
+    @property
+    def has_embedder(self) -> bool:
+        """The embedder was built already (handing it on saves loading the model again)."""
+        return "embedder" in self.__dict__
 
     @cached_property
     def token_counter(self) -> TokenCounter:

@@ -131,7 +131,7 @@ class IndexingController(QObject):
     @property
     def in_process(self) -> bool:
         """Index on this process's writer thread rather than in a worker process."""
-        return self._services.shares_embedder or self._services.settings.watch.worker == "thread"
+        return self._services.indexes_here
 
     # ---- commands ----------------------------------------------------------------------------
     def start(self) -> None:

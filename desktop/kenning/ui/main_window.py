@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.banner.retry.connect(s.check_ollama)
         self.banner.models_requested.connect(self._on_models)
         self.chat_panel.ask.connect(chat.ask)
+        self.chat_panel.question.textChanged.connect(s.warm_up_model)  # the model loads as one types
         self.chat_panel.stop.connect(chat.stop)
         self.chat_panel.citation_clicked.connect(self._on_citation)
         self.chat_panel.rated.connect(chat.rate)

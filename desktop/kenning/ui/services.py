@@ -2,7 +2,10 @@
 
 Nothing here runs on the UI thread except bookkeeping: importing the core's heavy modules (LanceDB,
 torch through the embedder), opening the index and loading the embedding model all happen in a
-worker after the window is visible.
+worker after the window is visible. When indexing runs in its worker process, this process loads the
+embedding model only when a question needs it (see `warm_up_model`), and the engines are measured in a
+child process (`kenning.core.worker.calibration`): torch and every engine's model would otherwise stay
+in the window's memory for the whole session, on top of the indexing process's own copy.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ class OllamaState:
 
 class AppServices(QObject):
     """Signals:
-    workspace_ready(): the index is open; the embedding model is still loading.
+    workspace_ready(): the index is open; the embedding model is still loading (or, while indexing
+        runs in its own process, loads when a question needs it).
     model_ready(): the embedding model is loaded and has run once, so the next search is fast.
     workspace_failed(UserMessage): the index could not be opened.
     index_damaged(UserMessage): the index is damaged or was built for other settings: offer a rebuild
@@ -52,6 +56,8 @@ class AppServices(QObject):
     model_failed(UserMessage): the index is open but the embedding model could not be loaded.
     ollama_changed(OllamaState): after each check of the Ollama server.
     """
+
+    calibration_passages = 256  # passages an engine measurement embeds (tests use fewer)
 
     workspace_ready = Signal()
     model_ready = Signal()
@@ -85,11 +91,19 @@ class AppServices(QObject):
         self.folders: FolderList = FolderList(paths.folders_file(data_dir))
         self._conversations: ConversationStore | None = None
         self._conversations_lock = threading.Lock()
+        self._warming: Workspace | None = None  # the workspace whose model is loading or loaded
+        self.calibration_pid: int | None = None  # the last engine measurement's child process
 
     @property
     def shares_embedder(self) -> bool:
         """A model loaded elsewhere in this process was handed in: indexing uses it here too."""
         return self._embedder is not None
+
+    @property
+    def indexes_here(self) -> bool:
+        """Indexing runs on this process's writer thread (not in a worker process): it needs the
+        embedding model here anyway, so it is loaded at start."""
+        return self.shares_embedder or self.settings.watch.worker == "thread"
 
     # ---- start-up ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -108,23 +122,32 @@ class AppServices(QObject):
 
     def _on_workspace(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        self._warming = None
         self.workspace_ready.emit()
-        self.readers.submit(
-            "load embedding model",
-            lambda cancel: _warm_up(workspace),
-            on_done=lambda _: self._on_model_ready(workspace),
-            on_error=lambda exc: self.model_failed.emit(self.message_for(exc)),
-        )
+        if self.indexes_here:
+            self.warm_up_model()
         self.check_ollama()
-
-    def _on_model_ready(self, workspace: Workspace) -> None:
-        self.model_ready.emit()
         if self._calibrate_at_start:
             self.readers.submit(
                 "calibrate embedding engines",
-                lambda cancel: _calibrate_if_new(workspace, cancel),
+                lambda cancel: self._calibrate_if_new(workspace, cancel),
                 on_error=lambda exc: log.warning("engine calibration failed: %s", describe(exc)),
             )
+
+    def warm_up_model(self) -> None:
+        """Load the embedding model in the background, once, so the next question is fast. At start
+        when indexing runs here; else when the user starts typing a question (the indexing process
+        has its own model: loading one here too while it indexes would cost ~300 MB for nothing)."""
+        workspace = self.workspace
+        if workspace is None or self._warming is workspace:
+            return
+        self._warming = workspace
+        self.readers.submit(
+            "load embedding model",
+            lambda cancel: _warm_up(workspace),
+            on_done=lambda _: self.model_ready.emit(),
+            on_error=lambda exc: self.model_failed.emit(self.message_for(exc)),
+        )
 
     # ---- embedding engine --------------------------------------------------------------------
     def read_engine(self, cancel: threading.Event) -> Calibration | None:
@@ -135,13 +158,30 @@ class AppServices(QObject):
         return workspace.engine_calibration()
 
     def measure_engine(self, cancel: threading.Event) -> Calibration:
-        """Measure the engines again and switch to the choice (a worker call, a minute at most)."""
-        from kenning.core.errors import KenningError
+        """Measure the engines again, in a child process, and switch to the choice (a worker call,
+        a minute at most; `cancel`, set when the app closes, ends the child)."""
+        from kenning.core.worker.calibration import calibrate_in_child
 
-        workspace = self.workspace
-        if workspace is None:
-            raise KenningError("The index is still opening.", "Try again in a moment.")
-        return workspace.calibrate_engine(cancel)
+        def started(pid: int) -> None:
+            self.calibration_pid = pid
+
+        calibration = calibrate_in_child(
+            self.data_dir,
+            self.settings,
+            cancel,
+            secrets=self.secrets,
+            passages=self.calibration_passages,
+            on_started=started,
+        )
+        if self.workspace is not None:
+            self.workspace.use_calibration(calibration)
+        return calibration
+
+    def _calibrate_if_new(self, workspace: Workspace, cancel: threading.Event) -> Calibration | None:
+        """At first start (or on a new machine, or after an update), find the fastest engine that agrees."""
+        if workspace.settings.embedding.engine != "auto" or workspace.engine_calibration() is not None:
+            return None
+        return self.measure_engine(cancel)
 
     def _on_open_failed(self, exc: BaseException) -> None:
         from kenning.core.errors import IndexCorrupt, IndexIncompatible
@@ -174,7 +214,7 @@ class AppServices(QObject):
             from kenning.core.workspace import Workspace
 
             workspace = Workspace(data_dir=self.data_dir, settings=settings, secrets=self.secrets)
-            if old is not None and old.settings.embedding == settings.embedding:
+            if old is not None and old.has_embedder and old.settings.embedding == settings.embedding:
                 workspace.adopt_embedder(old.embedder)  # the loaded model still fits
             workspace.store.file_records()
             return workspace
@@ -234,13 +274,6 @@ def _warm_up(workspace: Workspace) -> None:
     # torch's first forward pass sets up its kernels while holding the GIL for about half a second;
     # doing it now, right after start, keeps that pause out of the first index run or question.
     workspace.embedder.embed_query("warm up")
-
-
-def _calibrate_if_new(workspace: Workspace, cancel: threading.Event) -> Calibration | None:
-    """At first start (or on a new machine, or after an update), find the fastest engine that agrees."""
-    if workspace.settings.embedding.engine != "auto" or workspace.engine_calibration() is not None:
-        return None
-    return workspace.calibrate_engine(cancel)
 
 
 def _probe_ollama(workspace: Workspace) -> OllamaState:

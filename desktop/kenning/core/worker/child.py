@@ -16,8 +16,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from kenning.core.domain.documents import BatchDone, FileDone, SyncFinished
 from kenning.core.errors import KenningError
 from kenning.core.settings import Settings
+from kenning.core.worker.memory_release import Releaser, limit_heap_growth
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def main(
     from kenning.core.observe.offline import go_offline
     from kenning.core.private_files import restrict_new_files
 
+    limit_heap_growth()
     go_offline()  # inherited from the window's process already; forced again, as every entry point does
     restrict_new_files()
     if log_dir is not None:
@@ -53,19 +56,22 @@ def main(
         workspace = Workspace(data_dir=Path(data_dir), settings=settings, secrets=secrets)
         watcher = FolderWatcher(workspace.indexer, roots, settings=settings.watch)
     except Exception as exc:  # the index cannot be opened: the parent shows why
-        _send(conn, "error", _portable(exc))
+        _send(conn, "error", portable_error(exc))
         conn.close()
         return
     threading.Thread(target=_read_commands, args=(conn, watcher, cancel), daemon=True).start()
+    releaser = Releaser()
     try:
         for event in watcher.run(cancel):
             _send(conn, "event", event)
+            if isinstance(event, FileDone | BatchDone | SyncFinished):
+                releaser.maybe()  # what the file or batch freed goes back to the OS
         _send(conn, "done", None)
     except (BrokenPipeError, EOFError, OSError) as exc:
         if not cancel.is_set():  # the parent is gone: nobody to tell
             log.warning("indexing worker lost its parent: %s", exc)
     except Exception as exc:
-        _send(conn, "error", _portable(exc))
+        _send(conn, "error", portable_error(exc))
     finally:
         workspace.close()
         conn.close()
@@ -98,13 +104,13 @@ def _send(conn: Connection, kind: str, payload: object) -> None:
         raise
 
 
-def _portable(exc: Exception) -> Exception:
+def portable_error(exc: Exception, process: str = "indexing process") -> Exception:
     """The error itself when it survives pickling, else a KenningError carrying its words."""
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:
-        log.error("indexing worker failed", exc_info=exc)
-        return KenningError(f"The indexing process failed: {exc}")
+        log.error("%s failed", process, exc_info=exc)
+        return KenningError(f"The {process} failed: {exc}")
     return exc
 
 
