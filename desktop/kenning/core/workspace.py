@@ -19,6 +19,7 @@ from kenning.core.domain.file_health import HealthRow
 from kenning.core.domain.json_shapes import status_json
 from kenning.core.index.attached import Attached, load_attached, open_attached
 from kenning.core.index.embedder import Embedder
+from kenning.core.index.embedding_engines import OPENVINO_ENGINES
 from kenning.core.index.embedding_models import ModelLocation, locate_model
 from kenning.core.index.engine_choice import (
     Calibration,
@@ -182,6 +183,13 @@ class Workspace:
         built later reads the saved choice itself)."""
         if self.settings.embedding.engine == "auto" and self.has_embedder:
             self.embedder.use_engine(calibration.chosen)
+
+    @property
+    def embeds_without_torch(self) -> bool:
+        """The embedder runs on OpenVINO: loading it costs ~230 MB and no torch import, little enough
+        to load at start even where another process indexes (measured in bench_ui_heartbeat)."""
+        embedder = self.embedder
+        return isinstance(embedder, Embedder) and embedder.engine in OPENVINO_ENGINES
 
     @property
     def has_embedder(self) -> bool:

@@ -118,13 +118,14 @@ class AppServices(QObject):
         if self._embedder is not None:
             workspace.adopt_embedder(self._embedder)
         workspace.store.file_records()  # opens LanceDB now, so a broken index is reported at start
+        _ = workspace.embedder  # reads the engine choice here, off the UI thread (the model loads later)
         return workspace
 
     def _on_workspace(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._warming = None
         self.workspace_ready.emit()
-        if self.indexes_here:
+        if self.indexes_here or workspace.embeds_without_torch:
             self.warm_up_model()
         self.check_ollama()
         if self._calibrate_at_start:
@@ -136,8 +137,9 @@ class AppServices(QObject):
 
     def warm_up_model(self) -> None:
         """Load the embedding model in the background, once, so the next question is fast. At start
-        when indexing runs here; else when the user starts typing a question (the indexing process
-        has its own model: loading one here too while it indexes would cost ~300 MB for nothing)."""
+        when indexing runs here or the engine needs no torch (OpenVINO: ~230 MB, and its import would
+        hold the UI thread ~130 ms if it came with the first question); else when the user starts
+        typing a question (torch in this process too while the worker indexes costs ~500 MB)."""
         workspace = self.workspace
         if workspace is None or self._warming is workspace:
             return
