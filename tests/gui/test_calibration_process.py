@@ -103,3 +103,18 @@ def test_the_window_loads_the_embedding_model_only_once_a_question_is_typed(
     with qtbot.waitSignal(window.services.model_ready, timeout=120_000):
         window.chat_panel.question.setPlainText("What does HSTS preload do?")
     assert loaded == [True]  # once, not again for each key typed
+
+
+def test_an_engine_without_torch_is_loaded_at_start_beside_the_indexing_worker(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings = Settings()
+    settings.embedding.engine = "openvino"  # as a calibration that picked it: no torch in the window
+    services = AppServices(tmp_path / "data", settings)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(services.model_ready, timeout=240_000):  # nothing typed: loaded at start
+        services.start()
+    assert services.workspace is not None and services.workspace.embeds_without_torch
+    assert services.workspace.embedder.loaded_engine == "openvino"

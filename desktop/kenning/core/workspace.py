@@ -135,7 +135,7 @@ class Workspace:
                 token=token,
                 batch_size=e.batch_size,
             )
-        engine = resolve_engine(e.engine, calibration_file(self.data_dir), self._fingerprint())
+        engine = self._local_engine()
         return Embedder(
             self.model_location,
             device=e.device,
@@ -144,6 +144,10 @@ class Workspace:
             engine=engine,
             cache_dir=paths.models_dir(self.data_dir),
         )
+
+    def _local_engine(self) -> str:
+        e = self.settings.embedding
+        return resolve_engine(e.engine, calibration_file(self.data_dir), self._fingerprint())
 
     def _fingerprint(self) -> dict[str, str]:
         return machine_fingerprint(self.model_location.model_id, self.settings.embedding.device)
@@ -184,12 +188,15 @@ class Workspace:
         if self.settings.embedding.engine == "auto" and self.has_embedder:
             self.embedder.use_engine(calibration.chosen)
 
-    @property
+    @cached_property
     def embeds_without_torch(self) -> bool:
         """The embedder runs on OpenVINO: loading it costs ~230 MB and no torch import, little enough
-        to load at start even where another process indexes (measured in bench_ui_heartbeat)."""
-        embedder = self.embedder
-        return isinstance(embedder, Embedder) and embedder.engine in OPENVINO_ENGINES
+        to load at start even where another process indexes (measured in bench_ui_heartbeat). Read
+        without building the embedder (files only: ask it off the UI thread first)."""
+        if self.settings.embedding.provider != "local":
+            return False
+        engine = self.embedder.engine if self.has_embedder else self._local_engine()
+        return engine in OPENVINO_ENGINES
 
     @property
     def has_embedder(self) -> bool:

@@ -118,7 +118,7 @@ class AppServices(QObject):
         if self._embedder is not None:
             workspace.adopt_embedder(self._embedder)
         workspace.store.file_records()  # opens LanceDB now, so a broken index is reported at start
-        _ = workspace.embedder  # reads the engine choice here, off the UI thread (the model loads later)
+        _ = workspace.embeds_without_torch  # reads the engine choice here, off the UI thread
         return workspace
 
     def _on_workspace(self, workspace: Workspace) -> None:
