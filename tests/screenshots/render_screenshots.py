@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -322,6 +323,49 @@ def service_only() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def engine_only() -> None:
+    """Settings › Embedding after a real calibration (`render_screenshots.py engine`): the engine row
+    names the choice; the measurement runs in a child process, as the app's does."""
+    from kenning.core.workspace import Workspace
+    from kenning.ui.settings_dialog import SettingsDialog
+    from kenning.ui.tasks import TaskRunner
+
+    app = application()
+    apply_theme(app, "light")
+    work = Path(tempfile.mkdtemp(prefix="kenning-shots-"))
+    os.environ["KENNING_CONFIG_DIR"] = str(work / "config")
+    subprocess.run(
+        [sys.executable, "-m", "kenning", "calibrate", "--data-dir", str(work / "data"), "--passages", "64"],
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO / "desktop"), os.environ.get("PYTHONPATH", "")]),
+        },
+    )
+    runner = TaskRunner(threads=2)
+    settings = Settings()
+    workspace = Workspace(data_dir=work / "data", settings=settings)
+    dialog = SettingsDialog(
+        settings,
+        runner,
+        read_engine=lambda cancel: workspace.engine_calibration(),
+        measure_engine=lambda cancel: workspace.calibrate_engine(cancel),
+    )
+    try:
+        dialog.resize(760, 700)
+        dialog.tabs.setCurrentIndex(list(dialog._forms).index("embedding"))
+        dialog.show()
+        row = dialog.engine_row
+        assert row is not None
+        pump(app, lambda: "faster" in row.label.text() or "standard" in row.label.text(), 60)
+        save(dialog, "24-settings-embedding-engine")
+    finally:
+        dialog.close()
+        runner.shutdown(10_000)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    modes = {"shared": shared_indexes_only, "service": service_only}
+    modes = {"shared": shared_indexes_only, "service": service_only, "engine": engine_only}
     modes.get(sys.argv[1] if sys.argv[1:] else "", main)()
