@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / "desktop"), str(REPO)]
@@ -274,6 +275,23 @@ def shared_indexes_only() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def dialog_shot_setup() -> tuple[Any, Path]:
+    """The application in the light theme, and a scratch folder whose config the shot (and any
+    `kenning` child it starts, which finds the package on PYTHONPATH) uses."""
+    app = application()
+    apply_theme(app, "light")
+    work = Path(tempfile.mkdtemp(prefix="kenning-shots-"))
+    os.environ["KENNING_CONFIG_DIR"] = str(work / "config")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "desktop"), os.environ.get("PYTHONPATH", "")])
+    return app, work
+
+
+def show_tab(dialog: Any, name: str) -> None:
+    dialog.resize(760, 700)
+    dialog.tabs.setCurrentIndex(list(dialog._forms).index(name))
+    dialog.show()
+
+
 def service_only() -> None:
     """Settings › Service with the service on (`render_screenshots.py service`): a real child serves."""
     import keyring
@@ -298,19 +316,13 @@ def service_only() -> None:
             self.values.pop((service, username), None)
 
     keyring.set_keyring(MemoryKeyring())
-    app = application()
-    apply_theme(app, "light")
-    work = Path(tempfile.mkdtemp(prefix="kenning-shots-"))
-    os.environ["KENNING_CONFIG_DIR"] = str(work / "config")
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "desktop"), os.environ.get("PYTHONPATH", "")])
+    app, work = dialog_shot_setup()
     runner = TaskRunner(threads=2)
     settings = Settings()
     service = ServiceController(work / "data", SecretStore(), runner, lambda: settings)
     dialog = SettingsDialog(settings, runner, secrets=SecretStore(), service=service)
     try:
-        dialog.resize(760, 700)
-        dialog.tabs.setCurrentIndex(list(dialog._forms).index("service"))
-        dialog.show()
+        show_tab(dialog, "service")
         section = dialog.service_section
         assert section is not None
         section.toggle.click()
@@ -330,18 +342,11 @@ def engine_only() -> None:
     from kenning.ui.settings_dialog import SettingsDialog
     from kenning.ui.tasks import TaskRunner
 
-    app = application()
-    apply_theme(app, "light")
-    work = Path(tempfile.mkdtemp(prefix="kenning-shots-"))
-    os.environ["KENNING_CONFIG_DIR"] = str(work / "config")
+    app, work = dialog_shot_setup()
     subprocess.run(
         [sys.executable, "-m", "kenning", "calibrate", "--data-dir", str(work / "data"), "--passages", "64"],
         check=True,
         capture_output=True,
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO / "desktop"), os.environ.get("PYTHONPATH", "")]),
-        },
     )
     runner = TaskRunner(threads=2)
     settings = Settings()
@@ -353,9 +358,7 @@ def engine_only() -> None:
         measure_engine=lambda cancel: workspace.calibrate_engine(cancel),
     )
     try:
-        dialog.resize(760, 700)
-        dialog.tabs.setCurrentIndex(list(dialog._forms).index("embedding"))
-        dialog.show()
+        show_tab(dialog, "embedding")
         row = dialog.engine_row
         assert row is not None
         pump(app, lambda: "faster" in row.label.text() or "standard" in row.label.text(), 60)

@@ -106,22 +106,8 @@ class Embedder:
             return self._load_unlocked()
 
     def _load_unlocked(self) -> Any:
-        if (
-            self._model is None
-            and self._engine in OPENVINO_ENGINES
-            and self._device_setting in ("auto", "cpu")
-        ):
-            self._load_openvino()  # on the CPU, without importing torch (a query stays light)
         if self._model is None:
-            import torch
-
-            if self._threads > 0:
-                torch.set_num_threads(self._threads)
-            device = pick_device(self._device_setting)
-            engine = self._engine
-            if engine_device(engine, device) is None:
-                log.warning("embedding engine %s cannot run on %s; using fp32", engine, device)
-                engine = "fp32"
+            engine, device = self._engine_and_device()
             try:
                 self._model = load_engine_model(self.location, engine, device, self._cache_dir, self._threads)
             except (OSError, ValueError, RuntimeError, KeyError, ImportError) as exc:
@@ -141,20 +127,20 @@ class Embedder:
             )
         return self._model
 
-    def _load_openvino(self) -> None:
-        try:
-            self._model = load_engine_model(
-                self.location, self._engine, "cpu", self._cache_dir, self._threads
-            )
-        except (OSError, ValueError, RuntimeError, KeyError, ImportError):
-            # Never a reason to stop indexing: torch fp32 gives the same vectors.
-            log.warning("embedding engine %s failed to load; using fp32", self._engine, exc_info=True)
-            self._engine = "fp32"
-            return
-        self._loaded_engine = self._engine
-        log.info(
-            "embedding model loaded", extra={"model": self.model_id, "device": "cpu", "engine": self._engine}
-        )
+    def _engine_and_device(self) -> tuple[str, str]:
+        """The engine to load and its device. OpenVINO runs on the CPU without importing torch (a
+        query stays light); the others ask torch for the device, fp32 where the engine cannot run."""
+        if self._engine in OPENVINO_ENGINES and self._device_setting in ("auto", "cpu"):
+            return self._engine, "cpu"
+        import torch
+
+        if self._threads > 0:
+            torch.set_num_threads(self._threads)
+        device = pick_device(self._device_setting)
+        if engine_device(self._engine, device) is None:
+            log.warning("embedding engine %s cannot run on %s; using fp32", self._engine, device)
+            return "fp32", device
+        return self._engine, device
 
     @property
     def dimension(self) -> int:

@@ -119,19 +119,16 @@ class OpenVinoModel:
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, **_: Any) -> NDArray[np.float32]:
         """L2-normalised vectors in the order of `texts`, longest texts batched together."""
-        return self._run(self._compiled, texts, batch_size)
-
-    def _run(self, compiled: Any, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
         if not texts:
             return np.zeros((0, self.spec.dimension), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")  # as sentence-transformers sorts
         result = np.empty((len(texts), self.spec.dimension), dtype=np.float32)
         for start in range(0, len(texts), max(1, batch_size)):
             picked = order[start : start + batch_size]
-            result[picked] = self._batch(compiled, [texts[i] for i in picked])
+            result[picked] = self._batch([texts[i] for i in picked])
         return result
 
-    def _batch(self, compiled: Any, texts: list[str]) -> NDArray[np.float32]:
+    def _batch(self, texts: list[str]) -> NDArray[np.float32]:
         if self.spec.lower_case:
             texts = [t.lower() for t in texts]
         encodings = self._tokenizer.encode_batch(texts)
@@ -140,7 +137,7 @@ class OpenVinoModel:
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        hidden = np.asarray(compiled({name: arrays[name] for name in self._names})[0], dtype=np.float32)
+        hidden = np.asarray(self._compiled({name: arrays[name] for name in self._names})[0], dtype=np.float32)
         if self.spec.pooling == "cls":
             pooled = hidden[:, 0]
         else:
